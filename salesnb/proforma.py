@@ -237,8 +237,13 @@ def inputs_from_tables(
             if name not in people.columns:
                 people[name] = 0.0
                 new_line = pd.DataFrame(
-                    {"kind": ["people"], "rate": [0.0], "discretionary": [False],
-                     "cut_priority": [np.nan], "max_cut": [1.0]},
+                    {
+                        "kind": ["people"],
+                        "rate": [0.0],
+                        "discretionary": [False],
+                        "cut_priority": [np.nan],
+                        "max_cut": [1.0],
+                    },
                     index=pd.Index([name], name=lines.index.name),
                 )
                 lines = pd.concat([lines, new_line])

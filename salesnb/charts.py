@@ -1,0 +1,188 @@
+"""Charts a client can read at a glance.
+
+Each chart has a ``draw_*`` function that draws into axes it is given (the live
+panel redraws into the same figure on every slider move) and a ``*_figure``
+function that makes a new figure for a notebook or a report. Nothing here
+computes a figure: the numbers come from :mod:`salesnb.analysis`.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from salesnb.analysis import StressReport
+from salesnb.display import money
+
+__all__ = [
+    "cut_curve_figure",
+    "cut_plan_figure",
+    "draw_cut_curve",
+    "draw_income_and_cash",
+    "income_and_cash_figure",
+    "simulation_figure",
+]
+
+BASELINE = "#1f4e79"
+SCENARIO = "#c0504d"
+NEUTRAL = "#7f7f7f"
+GOOD = "#4f9d69"
+
+
+def _money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
+    def fmt(value: float, _pos: int) -> str:
+        if abs(value) >= 1e6:
+            return money(value / 1e6, currency, cents=True).rstrip("0").rstrip(".") + "M"
+        if abs(value) >= 1e3:
+            return money(value / 1e3, currency) + "k"
+        return money(value, currency)
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+
+
+def _tidy(ax: Axes) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def draw_income_and_cash(axes: tuple[Axes, Axes], report: StressReport, currency: str) -> None:
+    """Monthly operating income (bars) and month-end cash (lines), baseline vs scenario."""
+    ax_income, ax_cash = axes
+    base, scen = report.stress.baseline, report.stress.scenario
+    labels = [m.strftime("%b") for m in base.index]
+    x = np.arange(len(labels))
+    width = 0.4
+    ax_income.bar(x - width / 2, base["operating_income"], width, color=BASELINE, label="Plan")
+    ax_income.bar(
+        x + width / 2,
+        scen["operating_income"],
+        width,
+        color=SCENARIO,
+        label=f"Sales {report.stress.cut:.0%} under plan",
+    )
+    ax_income.axhline(0, color="black", linewidth=0.8)
+    ax_income.set_xticks(x, labels)
+    ax_income.set_title("Operating income by month")
+    _money_axis(ax_income, currency)
+    ax_income.legend(frameon=False, loc="upper left")
+    _tidy(ax_income)
+
+    ax_cash.plot(x, base["cash"], color=BASELINE, marker="o", label="Plan")
+    ax_cash.plot(x, scen["cash"], color=SCENARIO, marker="o", label="Scenario")
+    ax_cash.axhline(report.inputs.minimum_cash, color=NEUTRAL, linestyle="--", label="Minimum cash")
+    ax_cash.set_xticks(x, labels)
+    ax_cash.set_title("Cash at month end")
+    _money_axis(ax_cash, currency)
+    ax_cash.legend(frameon=False, loc="upper left")
+    _tidy(ax_cash)
+
+
+def income_and_cash_figure(report: StressReport, currency: str) -> Figure:
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4), layout="constrained")
+    draw_income_and_cash((axes[0], axes[1]), report, currency)
+    return fig
+
+
+def draw_cut_curve(axes: tuple[Axes, Axes], report: StressReport, currency: str) -> None:
+    """The year's income and lowest cash over cuts of 0-50%, with the survivable cuts marked."""
+    ax_income, ax_cash = axes
+    curve = report.curve
+    if report.simulation is not None:
+        band = report.simulation.curve
+        ax_income.fill_between(
+            band["cut"],
+            band["p10"],
+            band["p90"],
+            color=BASELINE,
+            alpha=0.15,
+            label="Likely range (P10-P90)",
+        )
+    ax_income.plot(curve["cut"], curve["income"], color=BASELINE, label="Year's operating income")
+    ax_income.axhline(0, color="black", linewidth=0.8)
+    ax_income.axvline(report.stress.cut, color=SCENARIO, linestyle=":", label="This scenario")
+    if report.survivable.by_income is not None and report.survivable.by_income <= 0.5:
+        ax_income.plot(
+            [report.survivable.by_income],
+            [0],
+            marker="o",
+            color=SCENARIO,
+            linestyle="none",
+            label=f"Break-even cut {report.survivable.by_income:.1%}",
+        )
+    ax_income.set_title("Year's income as sales fall short")
+    ax_income.set_xlabel("Sales under plan")
+    ax_income.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    _money_axis(ax_income, currency)
+    ax_income.legend(frameon=False, loc="lower left")
+    _tidy(ax_income)
+
+    ax_cash.plot(curve["cut"], curve["lowest_cash"], color=GOOD, label="Lowest month-end cash")
+    ax_cash.axhline(report.inputs.minimum_cash, color=NEUTRAL, linestyle="--", label="Minimum cash")
+    ax_cash.axvline(report.stress.cut, color=SCENARIO, linestyle=":", label="This scenario")
+    if report.survivable.by_cash is not None and report.survivable.by_cash <= 0.5:
+        ax_cash.plot(
+            [report.survivable.by_cash],
+            [report.inputs.minimum_cash],
+            marker="o",
+            color=SCENARIO,
+            linestyle="none",
+            label=f"Largest cut cash survives {report.survivable.by_cash:.1%}",
+        )
+    ax_cash.set_title("Lowest cash of the year")
+    ax_cash.set_xlabel("Sales under plan")
+    ax_cash.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    _money_axis(ax_cash, currency)
+    ax_cash.legend(frameon=False, loc="lower left")
+    _tidy(ax_cash)
+
+
+def cut_curve_figure(report: StressReport, currency: str) -> Figure:
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4), layout="constrained")
+    draw_cut_curve((axes[0], axes[1]), report, currency)
+    return fig
+
+
+def cut_plan_figure(report: StressReport, currency: str) -> Figure:
+    """How the discretionary cuts cover the reduction needed to hold the target margin."""
+    plan = report.plan_target
+    labels = [*plan["line"], "Not covered"]
+    values = [*plan["cut"], report.uncovered_target]
+    colors = [GOOD] * len(plan) + [SCENARIO]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(labels) + 1.2), layout="constrained")
+    y = np.arange(len(labels))[::-1]
+    ax.barh(y, values, color=colors)
+    ax.set_yticks(y, labels)
+    for yi, v in zip(y, values, strict=True):
+        ax.text(v, yi, " " + money(v, currency), va="center", fontsize=9)
+    needed = float(report.stress.year["reduction_to_target_margin"])
+    ax.set_title(
+        f"Cutting discretionary costs to find {money(needed, currency)} "
+        f"(to hold a {report.stress.target_margin:.0%} margin)"
+    )
+    _money_axis(ax, currency, axis="x")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlim(0, max([*values, 1.0]) * 1.3)
+    return fig
+
+
+def simulation_figure(report: StressReport, currency: str) -> Figure:
+    """Histogram of the year's income over the simulated years, P10/P50/P90 marked."""
+    mc = report.simulation
+    fig, ax = plt.subplots(figsize=(8, 3.5), layout="constrained")
+    if mc is None:
+        return fig
+    ax.hist(mc.income, bins=40, color=BASELINE, alpha=0.8)
+    for q, style in ((10, ":"), (50, "-"), (90, ":")):
+        value = mc.percentile(q)
+        ax.axvline(value, color=SCENARIO, linestyle=style)
+        ax.text(value, ax.get_ylim()[1] * 0.95, f" P{q}", color=SCENARIO, va="top")
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_title(f"Year's income over {len(mc.income):,} simulated years")
+    _money_axis(ax, currency, axis="x")
+    ax.set_yticks([])
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    return fig

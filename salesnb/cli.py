@@ -1,0 +1,209 @@
+"""The ``salesnb`` command: new client folders, checks, and report packs.
+
+    salesnb new-client "Acme Systems" --dir clients
+    salesnb validate clients/acme-systems
+    salesnb report clients/acme-systems --out reports
+    salesnb report clients --all --out reports
+
+Every command that reads a client folder checks it first and stops with the
+list of problems (file, row, column, what was expected) before any notebook
+runs. Exit status: 0 on success, 1 when a folder or a report failed, 2 for a
+command-line mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from salesnb import __version__, paths
+from salesnb.client import ClientFolderError, slugify, validate
+
+__all__ = ["main", "new_client"]
+
+
+def new_client(
+    name: str, parent: Path, *, first_month: str | None = None, as_of: dt.date | None = None
+) -> Path:
+    """Create ``parent/<slug of name>`` from the template; never overwrite anything.
+
+    The revenue plan and the prior-year actuals get one example row per month,
+    starting at ``first_month`` (default: next January).
+    """
+    today = as_of or dt.date.today()
+    first = first_month or f"{today.year + 1}-01"
+    start = dt.date.fromisoformat(f"{first}-01")
+    folder = parent / slugify(name)
+    if folder.exists():
+        raise FileExistsError(f"{folder} already exists: nothing was changed")
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = parent / f".{folder.name}.new"
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(paths.CLIENT_TEMPLATE, staging)
+    settings = (staging / "settings.yaml").read_text(encoding="utf-8")
+    quoted_name = yaml.safe_dump(name, default_style='"').strip()
+    settings = (
+        settings.replace("__CLIENT_NAME__", quoted_name)
+        .replace("__FIRST_MONTH__", first)
+        .replace("__AS_OF__", today.isoformat())
+    )
+    (staging / "settings.yaml").write_text(settings, encoding="utf-8")
+
+    def months(year_offset: int) -> list[str]:
+        out = []
+        y, m = start.year - year_offset, start.month
+        for _ in range(12):
+            out.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+    plan = ["month,stream,revenue"]
+    for month in months(0):
+        plan += [f"{month},Products,60000", f"{month},Services,40000"]
+    (staging / "revenue_plan.csv").write_text("\n".join(plan) + "\n", encoding="utf-8")
+    actuals = ["month,revenue", *(f"{month},90000" for month in months(1))]
+    (staging / "actuals.csv").write_text("\n".join(actuals) + "\n", encoding="utf-8")
+    staging.rename(folder)
+    return folder
+
+
+def _print_problems(exc: ClientFolderError) -> None:
+    print(str(exc), file=sys.stderr)
+
+
+def _parameter(text: str) -> tuple[str, Any]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    key, value = text.split("=", 1)
+    return key.strip(), yaml.safe_load(value)
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    try:
+        folder = new_client(args.name, Path(args.dir), first_month=args.start)
+    except (FileExistsError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {folder}")
+    print(f"next: fill in its files, then run: salesnb validate {folder}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    status = 0
+    for folder in args.folders:
+        problems = validate(folder)
+        if problems:
+            _print_problems(ClientFolderError(folder, problems))
+            status = 1
+        else:
+            print(f"{Path(folder).name}: ready (no problems found)")
+    return status
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from salesnb.report import client_folders, run_batch
+
+    if args.all:
+        folders = client_folders(args.folder) if Path(args.folder).is_dir() else []
+        if not folders:
+            print(
+                f"error: no client folders (with a settings.yaml) in {args.folder}", file=sys.stderr
+            )
+            return 1
+    else:
+        folders = [Path(args.folder)]
+    pdf = not args.no_pdf
+    with tqdm(
+        total=len(folders), unit="client", file=sys.stderr, disable=True if args.quiet else None
+    ) as bar:
+
+        def log(line: str) -> None:
+            if not args.quiet:
+                bar.write(line, file=sys.stderr)
+
+        batch = run_batch(
+            folders,
+            Path(args.out),
+            notebooks=args.notebook or None,
+            parameters=dict(args.param or []),
+            pdf=pdf,
+            log=log,
+            on_client_done=lambda: bar.update(1),
+        )
+    for message in batch.failed.values():
+        print(message, file=sys.stderr)
+    for result in batch.done:
+        if pdf and result.pdf is None:
+            print(f"note: {result.pdf_note}", file=sys.stderr)
+        print(f"{result.client}: report written to {result.html}")
+    if len(folders) > 1:
+        failed = len(batch.failed)
+        print(
+            f"{len(batch.done)} of {len(folders)} client reports written"
+            + (f"; {failed} failed (see above)" if failed else "")
+        )
+    return 0 if batch.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="salesnb",
+        description="The sales-leadership workbook: client folders, checks and report packs.",
+    )
+    parser.add_argument("--version", action="version", version=f"salesnb {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("new-client", help="create a client folder from the template")
+    p.add_argument("name", help="the client's name, e.g. 'Acme Systems'")
+    p.add_argument("--dir", default="clients", help="where client folders live (default: clients)")
+    p.add_argument("--start", help="first month of the plan, YYYY-MM (default: next January)")
+    p.set_defaults(func=_cmd_new)
+
+    p = sub.add_parser("validate", help="check client folders and list every problem")
+    p.add_argument("folders", nargs="+", help="client folder(s)")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("report", help="run the notebooks and write a report pack")
+    p.add_argument("folder", help="a client folder, or with --all a folder of client folders")
+    p.add_argument(
+        "--out",
+        default=str(paths.DEFAULT_REPORTS),
+        help="output folder for report packs (default: reports)",
+    )
+    p.add_argument("--all", action="store_true", help="report every client folder inside FOLDER")
+    p.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        type=_parameter,
+        metavar="NAME=VALUE",
+        help="override a notebook parameter, e.g. -p cut=0.3 (repeatable)",
+    )
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the result")
+    p.set_defaults(func=_cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
