@@ -13,14 +13,15 @@ The public API:
 - :func:`full_productivity` -- annual quota / 12 x attainment;
 - :class:`HiringAssumptions` and :class:`Rep` -- the inputs;
 - :func:`required_headcount` -- H(m) = ceil(objective(m) / full productivity);
-- :func:`hiring_plan` -- the plan (:class:`HiringPlan`): the hiring schedule,
-  capacity against objective, the people for an org chart, headcount by role
-  and the costs;
+- :func:`hiring_plan` -- the plan, a :class:`HiringPlan` of DataFrames: the
+  hiring schedule, capacity against objective, the people for an org chart,
+  headcount by role and the costs;
 - :func:`pro_forma_people` -- the planned hires' people costs, shaped for the
   pro forma (``salesnb.proforma.inputs_from_tables(extra_people=...)``);
 - :func:`bad_hire_cost` -- what a hire who does not work out costs;
-- :func:`sensitivity` and :func:`monte_carlo` -- hires and shortfall as the
-  drivers move (a tornado chart) and under uncertainty (P10/P50/P90).
+- :func:`sensitivity` and :func:`monte_carlo` (a :class:`HiringMonteCarlo`) --
+  hires and shortfall as the :data:`DRIVERS` move (a tornado chart) and under
+  uncertainty (P10/P50/P90, spreads by default :data:`DEFAULT_SPREADS`).
 
 Months are monthly ``pd.Period`` values; monthly tables carry a
 ``PeriodIndex`` named ``month``. Money is in the client's currency, unrounded.
@@ -328,8 +329,10 @@ class HiringAssumptions:
     def __post_init__(self) -> None:
         full_productivity(self.annual_quota, self.attainment)
         _number("salary", self.salary, low=0.0, expected="an annual amount of 0 or more")
-        _whole("lead_time_months", self.lead_time_months)
-        _whole("ramp_months", self.ramp_months)
+        object.__setattr__(
+            self, "lead_time_months", _whole("lead_time_months", self.lead_time_months)
+        )
+        object.__setattr__(self, "ramp_months", _whole("ramp_months", self.ramp_months))
         if self.ramp is not None:
             ramp_curve(self.ramp)
             object.__setattr__(self, "ramp", tuple(float(v) for v in self.ramp))
@@ -876,8 +879,7 @@ def _build(
         }
     )
 
-    cost_months = _months(np.arange(view_start, last + 1))
-    cost_months.name = "month"
+    cost_months = _months(np.arange(view_start, last + 1)).rename("month")
     people_cost = np.zeros(len(cost_months))
     recruiting = np.zeros(len(cost_months))
     for h in hires:

@@ -51,7 +51,6 @@ import pandas as pd
 __all__ = [
     "DEFAULT_RAMP",
     "HEALTHY_QUOTA_TO_OTE",
-    "WEEKS_PER_MONTH",
     "BusinessPlan",
     "QuotaRep",
     "assign_quotas",
@@ -70,9 +69,6 @@ DEFAULT_RAMP: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75)
 
 #: Full-year quota over on-target earnings that counts as healthy (both ends included).
 HEALTHY_QUOTA_TO_OTE: tuple[float, float] = (4.0, 6.0)
-
-#: 52 weeks over 12 months: a monthly figure divided by this is the weekly one.
-WEEKS_PER_MONTH: float = 52 / 12
 
 #: Column names the business plan uses itself; a funnel stage may not take them.
 _PLAN_COLUMNS = frozenset({"quota", "pipeline", "enter_by", "opportunities"})
@@ -648,9 +644,17 @@ def _reps(reps: object) -> tuple[QuotaRep, ...]:
 
 
 def _split_quotas(
-    monthly_goals: pd.Series, reps: Sequence[QuotaRep], over_assignment: float, ramp: object
+    goal: object,
+    shares: object,
+    fy_start: object,
+    reps: Sequence[QuotaRep],
+    over_assignment: object,
+    ramp: object,
 ) -> _QuotaSplit:
-    goals = _plan_year(monthly_goals, "monthly_goals")
+    goal_cents = _to_cents(_at_least_zero(goal, "goal"))
+    calendar_shares = _calendar_shares(shares, "shares")
+    months = pd.period_range(_month(fy_start, "fy_start"), periods=12, freq="M", name="month")
+    season = np.array([calendar_shares[m.month - 1] for m in months])
     factor = _real(over_assignment, "over_assignment")
     if factor < 1.0:
         raise ValueError(
@@ -659,10 +663,6 @@ def _split_quotas(
         )
     fractions = _ramp(ramp)
     team = _reps(reps)
-    goal_cents = np.array([_to_cents(v) for v in goals], dtype=np.int64)
-    goal_total = int(goal_cents.sum())
-    season = goal_cents / goal_total if goal_total > 0 else np.full(12, 1.0 / 12.0)
-    months = goals.index
     employed = np.zeros((len(team), 12), dtype=bool)
     capacity = np.zeros((len(team), 12))
     for i, rep in enumerate(team):
@@ -684,7 +684,7 @@ def _split_quotas(
             f"reps: nobody carries quota in the plan year {months[0]} to {months[-1]} "
             f"(every rep with a weight is away or in a zero-ramp month throughout)"
         )
-    assigned = _to_cents(goal_total * factor / 100)
+    assigned = _to_cents(goal_cents * factor / 100)
     return _QuotaSplit(
         reps=team,
         months=months,
@@ -706,7 +706,9 @@ def _ote_check(ratio: float) -> str:
 
 
 def assign_quotas(
-    monthly_goals: pd.Series,
+    goal: float,
+    shares: Sequence[float] | Mapping[int, float] | pd.Series,
+    fy_start: pd.Period | str,
     reps: Sequence[QuotaRep],
     *,
     over_assignment: float = 1.0,
@@ -717,9 +719,9 @@ def assign_quotas(
 
     Parameters
     ----------
-    monthly_goals : Series
-        The company goal of each of the 12 plan months, as :func:`monthly_goals`
-        returns it; the goal is their total.
+    goal, shares, fy_start
+        The company goal, the seasonal shares and the first month of the plan year,
+        exactly as :func:`monthly_goals` takes them.
     reps : sequence of QuotaRep
         The team carrying the goal, with weights, start and end months.
     over_assignment : float
@@ -757,9 +759,11 @@ def assign_quotas(
     weight x capacity, split to the cent so that the quotas add up to the goal x
     over-assignment (rounded to the cent) exactly.
 
-    Months are weighted by their share of the goal, not counted equally: a rep who
-    joins for a busy second half carries more than half a year's quota, and one who
-    leaves before the busy season carries less. A rep in tenure month ``k`` (the
+    Months are weighted by their seasonal share of the goal, not counted equally: a
+    rep who joins for a busy second half carries more than half a year's quota, and
+    one who leaves before the busy season carries less. (The shares are used as
+    given, not recovered from the cent-rounded monthly goals, so in a flat year a
+    rep employed for three months carries exactly a quarter of a full rep's quota.) A rep in tenure month ``k`` (the
     start month is month 1) counts that month at ``ramp[k-1]``, so ramp months of a
     rep who joined shortly before the year count too. The quota a new or leaving
     rep does not carry is spread over the team by weight (and so over the whole
@@ -774,13 +778,12 @@ def assign_quotas(
 
     Examples
     --------
-    >>> goals = monthly_goals(1_200_000, seasonality(mode="flat"), "2026-01")
     >>> team = [QuotaRep("Ann"), QuotaRep("Bob"), QuotaRep("Cy", start="2026-07")]
-    >>> quotas = assign_quotas(goals, team, ramp=[])
+    >>> quotas = assign_quotas(1_200_000, seasonality(mode="flat"), "2026-01", team, ramp=[])
     >>> quotas["quota"].tolist(), quotas["months_employed"].tolist()
     ([480000.0, 480000.0, 240000.0], [12, 12, 6])
     """
-    split = _split_quotas(monthly_goals, reps, over_assignment, ramp)
+    split = _split_quotas(goal, shares, fy_start, reps, over_assignment, ramp)
     extra = _at_least_zero(stretch, "stretch", " (0.1 = 10% above quota)")
     weighted = split.weighted
     full_year = split.assigned / 100 * split.weights / weighted.sum()
@@ -807,7 +810,9 @@ def assign_quotas(
 
 
 def monthly_quotas(
-    monthly_goals: pd.Series,
+    goal: float,
+    shares: Sequence[float] | Mapping[int, float] | pd.Series,
+    fy_start: pd.Period | str,
     reps: Sequence[QuotaRep],
     *,
     over_assignment: float = 1.0,
@@ -827,16 +832,16 @@ def monthly_quotas(
     Notes
     -----
     A rep's quota is spread over the months in proportion to the rep's capacity in
-    each: the month's share of the goal x the rep's ramp fraction in that month.
+    each: the month's seasonal share x the rep's ramp fraction in that month.
 
     Examples
     --------
-    >>> goals = monthly_goals(1_200_000, seasonality(mode="flat"), "2026-01")
     >>> team = [QuotaRep("Ann"), QuotaRep("Cy", start="2026-09")]
-    >>> monthly_quotas(goals, team, ramp=[0.5, 0.5]).iloc[-4:].to_dict("list")
+    >>> flat = seasonality(mode="flat")
+    >>> monthly_quotas(1_200_000, flat, "2026-01", team, ramp=[0.5, 0.5]).iloc[-4:].to_dict("list")
     {'Ann': [80000.0, 80000.0, 80000.0, 80000.0], 'Cy': [40000.0, 40000.0, 80000.0, 80000.0]}
     """
-    split = _split_quotas(monthly_goals, reps, over_assignment, ramp)
+    split = _split_quotas(goal, shares, fy_start, reps, over_assignment, ramp)
     columns = {
         rep.name: _split_cents(int(split.quota[i]), split.capacity[i]) / 100
         for i, rep in enumerate(split.reps)
@@ -943,6 +948,8 @@ def _funnel(funnel: object) -> list[tuple[str, float]]:
 def _quota_by_month(quota: object, fy_start: object) -> pd.Series:
     if isinstance(quota, pd.Series):
         series = _as_monthly(quota, "quota")
+        if series.empty:
+            raise ValueError("quota: no months given")
         _check_amounts(series, "quota")
         return series
     amount = _at_least_zero(quota, "quota")
