@@ -20,6 +20,7 @@ reads client files; every calculation takes the DataFrames it returns.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -115,6 +116,118 @@ class StressTestSettings(_Model):
     seed: int = 2027
 
 
+class FunnelStage(_Model):
+    stage: str = Field(min_length=1)
+    conversion: float = Field(gt=0.0, le=1.0)
+
+
+#: The planning questions, in the order the plan shows them, with the heading each gets.
+PLANNING_QUESTIONS: dict[str, str] = {
+    "went_well": "What went well last year",
+    "did_not_go_well": "What did not go well",
+    "key_drivers": "The key drivers of this year's revenue",
+    "key_metrics": "The metrics we will watch",
+    "risks": "Risks",
+    "opportunities": "Opportunities",
+    "specific_factors": "What is specific to this year",
+    "market_assumptions": "Our assumptions about the market",
+    "offering_assumptions": "Our assumptions about what we sell",
+    "capability_assumptions": "Our assumptions about our own capability",
+}
+
+
+class AssumptionCheck(_Model):
+    """An assumption the plan rests on, and whether it still holds."""
+
+    assumption: str = Field(min_length=1)
+    still_true: bool | None = None
+    note: str = ""
+
+
+class PlanSettings(_Model):
+    """The annual sales plan: how the goal is set and what a rep's year asks of them."""
+
+    growth: float | None = Field(default=None, gt=-1.0)
+    goal: float | None = Field(default=None, gt=0.0)
+    seasonality: str | list[float] = "prior"
+    over_assignment: float = Field(default=1.0, ge=1.0, le=3.0)
+    stretch: float = Field(default=0.10, ge=0.0, le=2.0)
+    coverage: float = Field(default=3.0, gt=0.0)
+    average_deal: float = Field(gt=0.0)
+    win_rate: float = Field(gt=0.0, le=1.0)
+    cycle_months: float = Field(default=3.0, ge=0.0, le=36.0)
+    ramp: list[float] = Field(default_factory=lambda: [0.0, 0.25, 0.5, 0.75])
+    weights: dict[str, float] = Field(default_factory=dict)
+    funnel: list[FunnelStage] = Field(default_factory=list)
+    questions: dict[str, str | list[str]] = Field(default_factory=dict)
+    assumptions: list[AssumptionCheck] = Field(default_factory=list)
+
+    @field_validator("seasonality")
+    @classmethod
+    def _seasonality(cls, value: str | list[float]) -> str | list[float]:
+        if isinstance(value, str) and value not in {"prior", "flat"}:
+            raise ValueError(f"expected 'prior', 'flat' or 12 monthly shares, got {value!r}")
+        if isinstance(value, list) and len(value) != 12:
+            raise ValueError(f"expected 12 monthly shares (January to December), got {len(value)}")
+        return value
+
+    @field_validator("questions")
+    @classmethod
+    def _questions(cls, value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        unknown = sorted(set(value) - set(PLANNING_QUESTIONS))
+        if unknown:
+            raise ValueError(
+                f"unknown question {unknown[0]!r}; the questions are: {', '.join(PLANNING_QUESTIONS)}"
+            )
+        return value
+
+    @field_validator("ramp")
+    @classmethod
+    def _ramp(cls, value: list[float]) -> list[float]:
+        if any(not 0.0 <= v <= 1.0 for v in value) or any(
+            b < a for a, b in itertools.pairwise(value)
+        ):
+            raise ValueError(
+                f"ramp fractions must be between 0 and 1 and never decrease, got {value}"
+            )
+        return value
+
+
+class HiringSettings(_Model):
+    """The hiring timeline's assumptions about reps, recruiting and cost."""
+
+    horizon_months: int = Field(default=18, ge=15, le=36)
+    annual_quota: float = Field(gt=0.0)
+    attainment: float = Field(default=1.0, gt=0.0, le=2.0)
+    ramp_months: int = Field(default=4, ge=0, le=24)
+    ramp: list[float] | None = None
+    lead_time_months: int = Field(default=2, ge=0, le=24)
+    attrition_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    recruiting_cost_per_hire: float = Field(default=0.0, ge=0.0)
+    role: str = "Account executive"
+    salary: float = Field(ge=0.0)
+    burden: float | None = Field(default=None, ge=0.0, le=2.0)
+    new_business_share: float = Field(default=1.0, gt=0.0, le=1.0)
+    include_in_pro_forma: bool = False
+    people_line: str = "Planned sales hires"
+    recruiting_line: str = "Recruiting"
+    bad_hire_months: int = Field(default=6, ge=1, le=36)
+    runs: int = Field(default=500, ge=50, le=20_000)
+    seed: int = 2027
+
+    @field_validator("ramp")
+    @classmethod
+    def _ramp(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and (
+            any(not 0.0 <= v <= 1.0 for v in value)
+            or any(b < a for a, b in itertools.pairwise(value))
+        ):
+            raise ValueError(
+                f"ramp fractions must be between 0 and 1 and never decrease, got {value}"
+            )
+        return value
+
+
 class Settings(_Model):
     """The validated contents of ``settings.yaml``; defaults are what a new client gets."""
 
@@ -126,6 +239,8 @@ class Settings(_Model):
     default_burden: float = Field(default=0.0, ge=0.0, le=2.0)
     streams: dict[str, StreamSettings] = Field(min_length=1)
     stress_test: StressTestSettings = StressTestSettings()
+    plan: PlanSettings | None = None
+    hiring: HiringSettings | None = None
 
     @field_validator("fiscal_year_start", mode="before")
     @classmethod
@@ -348,6 +463,15 @@ TABLES: dict[str, TableSpec] = {
             doc="Prior-year revenue by month.",
         ),
         TableSpec(
+            "objectives",
+            (
+                Column("month", _month),
+                Column("objective", _money),
+            ),
+            optional=True,
+            doc="New-business revenue objectives by month for the hiring timeline.",
+        ),
+        TableSpec(
             "expense_schedule",
             (
                 Column("line", _text),
@@ -366,7 +490,11 @@ def _header_key(name: object) -> str:
 
 
 def _read_raw(folder: Path, spec: TableSpec) -> tuple[str, pd.DataFrame | None, list[Problem]]:
-    """Find and read a table as text cells. Returns its file name, frame and problems."""
+    """Find and read a table as text cells, indexed by spreadsheet row number (header = 1).
+
+    Wholly blank rows are dropped but keep their place in the numbering, so a
+    problem's row is the row the consultant sees in a spreadsheet.
+    """
     csv, xlsx = folder / f"{spec.name}.csv", folder / f"{spec.name}.xlsx"
     if csv.is_file() and xlsx.is_file():
         return (
@@ -374,22 +502,24 @@ def _read_raw(folder: Path, spec: TableSpec) -> tuple[str, pd.DataFrame | None, 
             None,
             [Problem(csv.name, f"both {csv.name} and {xlsx.name} exist: keep one")],
         )
+    if not csv.is_file() and not xlsx.is_file():
+        if spec.optional:
+            return csv.name, pd.DataFrame(columns=[c.name for c in spec.columns], dtype=object), []
+        return csv.name, None, [Problem(csv.name, f"file not found (needed for: {spec.doc})")]
+    name = csv.name if csv.is_file() else xlsx.name
     try:
         if csv.is_file():
             frame = pd.read_csv(
-                csv, dtype=str, keep_default_na=False, skip_blank_lines=True, encoding="utf-8-sig"
+                csv, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig"
             )
-            return csv.name, frame, []
-        if xlsx.is_file():
-            frame = pd.read_excel(xlsx, dtype=object, sheet_name=0)
+        else:
+            frame = pd.read_excel(xlsx, dtype=object, sheet_name=0, keep_default_na=False)
             frame = frame.map(_excel_cell)
-            return xlsx.name, frame, []
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        name = csv.name if csv.is_file() else xlsx.name
-        return name, None, [Problem(name, f"cannot be read: {exc}")]
-    if spec.optional:
-        return csv.name, pd.DataFrame(columns=[c.name for c in spec.columns]), []
-    return csv.name, None, [Problem(csv.name, f"file not found ({spec.doc.lower()} is required)")]
+    except Exception as exc:  # noqa: BLE001 - a damaged file is a problem to report, not a crash
+        return name, None, [Problem(name, f"cannot be read ({exc.__class__.__name__}: {exc})")]
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    blank = frame.apply(lambda row: all(not str(v).strip() for v in row), axis=1)
+    return name, frame[~blank] if len(frame) else frame, []
 
 
 def _excel_cell(value: object) -> str:
@@ -405,9 +535,11 @@ def _excel_cell(value: object) -> str:
 def _parse_table(
     name: str, raw: pd.DataFrame, spec: TableSpec
 ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse every cell; an empty or bad cell becomes None (and a problem if it matters)."""
     problems: list[Problem] = []
     # Columns the workbook does not use are allowed: exports carry many.
     raw = raw.rename(columns=_header_key)
+    rows = [int(i) for i in raw.index]
     out: dict[str, list[Any]] = {}
     for col in spec.columns:
         if col.name not in raw.columns:
@@ -416,69 +548,195 @@ def _parse_table(
             out[col.name] = [col.blank] * len(raw)
             continue
         values = []
-        for i, cell in enumerate(raw[col.name].tolist()):
+        for row, cell in zip(rows, raw[col.name].tolist(), strict=True):
             text = "" if cell is None else str(cell)
             if not text.strip():
                 if col.needs_value:
                     problems.append(
-                        Problem(name, "empty cell: a value is needed", row=i + 2, column=col.name)
+                        Problem(name, "empty cell: a value is needed", row=row, column=col.name)
                     )
                 values.append(col.blank)
                 continue
             try:
                 values.append(col.parse(text))
             except _Bad as exc:
-                problems.append(Problem(name, str(exc), row=i + 2, column=col.name))
-                values.append(col.blank)
+                problems.append(Problem(name, str(exc), row=row, column=col.name))
+                values.append(_INVALID)
         out[col.name] = values
-    frame = pd.DataFrame(out, columns=[c.name for c in spec.columns])
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    frame = pd.DataFrame(out, columns=[c.name for c in spec.columns], dtype=object)
+    frame.index = pd.Index(rows, name="row", dtype=int)
     return frame, problems
 
 
+_NUMERIC = (_money, _fraction, _number, _integer)
+
+
+def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """The checked table with number columns as floats (an empty cell: NaN)."""
+    out = frame.copy()
+    for col in spec.columns:
+        out[col.name] = out[col.name].map(lambda v: None if v is _INVALID else v)
+        if col.parse is _flag:
+            out[col.name] = out[col.name].astype(bool)
+        elif col.parse in _NUMERIC:
+            out[col.name] = pd.to_numeric(out[col.name].astype(object), errors="coerce").astype(
+                float
+            )
+    return out
+
+
+#: What a cell that did not parse becomes: reported once, then ignored by later checks.
+_INVALID = type("Invalid", (), {"__repr__": lambda self: "<invalid>"})()
+
+
+def _empty(value: object) -> bool:
+    """Left empty by the consultant (not: filled in with something unreadable)."""
+    return value is None or (
+        value is not _INVALID and not isinstance(value, str) and bool(pd.isna(value))
+    )
+
+
+def _blank(value: object) -> bool:
+    """Empty or unreadable: nothing a further check can use."""
+    return value is _INVALID or _empty(value)
+
+
 def _duplicates(name: str, frame: pd.DataFrame, keys: list[str], what: str) -> list[Problem]:
-    dup = frame[frame.duplicated(subset=keys, keep="first")]
-    return [
-        Problem(
-            name,
-            f"duplicate {what} {', '.join(str(r[k]) for k in keys)!s}",
-            row=int(i),
-            column=keys[0],
-        )
-        for i, r in dup.iterrows()
-        if all(r[k] is not None for k in keys)
-    ]
+    seen: set[tuple[object, ...]] = set()
+    problems = []
+    for i, r in frame.iterrows():
+        key = tuple(r[k] for k in keys)
+        if any(_blank(v) for v in key):
+            continue
+        if key in seen:
+            shown = ", ".join(str(v) for v in key)
+            problems.append(Problem(name, f"duplicate {what} {shown}", row=int(i), column=keys[0]))
+        seen.add(key)
+    return problems
 
 
 def _out_of_order(name: str, frame: pd.DataFrame, column: str) -> list[Problem]:
     problems = []
-    previous = None
+    latest = None
     for i, value in frame[column].items():
-        if value is None:
+        if _blank(value):
             continue
-        if previous is not None and value < previous:
+        if latest is not None and value < latest:
             problems.append(
                 Problem(
                     name,
-                    f"month {value} comes after {previous}: keep the months in order",
+                    f"month {value} comes after {latest}: keep the months in order",
                     row=int(i),
                     column=column,
                 )
             )
-        previous = value if previous is None or value > previous else previous
+        latest = value if latest is None or value > latest else latest
+    return problems
+
+
+def _gaps(name: str, frame: pd.DataFrame, column: str, what: str) -> list[Problem]:
+    if any(v is _INVALID for v in frame[column]):
+        return []  # the unreadable month is reported already; it may be the "missing" one
+    present = sorted({v for v in frame[column] if not _blank(v)})
+    if len(present) < 2:
+        return []
+    return [
+        Problem(name, f"month {m} is missing: {what}", column=column)
+        for m in pd.period_range(present[0], present[-1], freq="M")
+        if m not in present
+    ]
+
+
+def _check_tables(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
+    """Each table's own rules, and the rules between tables; no settings needed."""
+    problems: list[Problem] = []
+    if "revenue_plan" in tables:
+        plan, f = tables["revenue_plan"], names["revenue_plan"]
+        problems += _duplicates(f, plan, ["month", "stream"], "month and stream")
+        problems += _out_of_order(f, plan, "month")
+    if "expenses" in tables:
+        exp, f = tables["expenses"], names["expenses"]
+        problems += _duplicates(f, exp, ["line"], "expense line")
+        for i, r in exp.iterrows():
+            if r["kind"] == "fixed" and _empty(r["amount"]):
+                problems.append(
+                    Problem(f, "a fixed line needs its monthly amount", row=int(i), column="amount")
+                )
+            if r["kind"] == "variable" and _empty(r["rate"]):
+                problems.append(
+                    Problem(
+                        f,
+                        "a variable line needs its rate (a share of revenue)",
+                        row=int(i),
+                        column="rate",
+                    )
+                )
+            if r["discretionary"] is True and _empty(r["cut_priority"]):
+                problems.append(
+                    Problem(
+                        f,
+                        "a discretionary line needs a cut priority (1 is cut first)",
+                        row=int(i),
+                        column="cut_priority",
+                    )
+                )
+    if "roster" in tables:
+        roster, f = tables["roster"], names["roster"]
+        for i, r in roster.iterrows():
+            if not _blank(r["start"]) and not _blank(r["end"]) and r["end"] < r["start"]:
+                problems.append(
+                    Problem(
+                        f, f"end {r['end']} is before start {r['start']}", row=int(i), column="end"
+                    )
+                )
+        if "expenses" in tables:
+            exp = tables["expenses"]
+            people_lines = set(exp.loc[exp["kind"] == "people", "line"])
+            for i, r in roster.iterrows():
+                if not _blank(r["line"]) and r["line"] not in people_lines:
+                    problems.append(
+                        Problem(
+                            f,
+                            f"line {r['line']!r} is not a people line in {names['expenses']}",
+                            row=int(i),
+                            column="line",
+                        )
+                    )
+    if "expense_schedule" in tables:
+        sched, f = tables["expense_schedule"], names["expense_schedule"]
+        problems += _duplicates(f, sched, ["line", "month"], "line and month")
+        if "expenses" in tables:
+            exp = tables["expenses"]
+            fixed_lines = set(exp.loc[exp["kind"] == "fixed", "line"])
+            for i, r in sched.iterrows():
+                if not _blank(r["line"]) and r["line"] not in fixed_lines:
+                    problems.append(
+                        Problem(
+                            f,
+                            f"line {r['line']!r} is not a fixed line in {names['expenses']}",
+                            row=int(i),
+                            column="line",
+                        )
+                    )
+    for key in ("actuals", "objectives"):
+        if key in tables:
+            frame, f = tables[key], names[key]
+            problems += _duplicates(f, frame, ["month"], "month")
+            problems += _out_of_order(f, frame, "month")
+            problems += _gaps(f, frame, "month", "the months must run one after another")
     return problems
 
 
 def _check_cross(
     settings: Settings, tables: dict[str, pd.DataFrame], names: dict[str, str]
 ) -> list[Problem]:
+    """The rules between the settings and the tables."""
     problems: list[Problem] = []
     months = settings.months
     first, last = months[0], months[-1]
-
     plan, f = tables["revenue_plan"], names["revenue_plan"]
     for i, r in plan.iterrows():
-        if r["stream"] is not None and r["stream"] not in settings.streams:
+        if not _blank(r["stream"]) and r["stream"] not in settings.streams:
             known = ", ".join(settings.streams)
             problems.append(
                 Problem(
@@ -488,7 +746,7 @@ def _check_cross(
                     column="stream",
                 )
             )
-        if r["month"] is not None and not first <= r["month"] <= last:
+        if not _blank(r["month"]) and not first <= r["month"] <= last:
             problems.append(
                 Problem(
                     f,
@@ -497,89 +755,14 @@ def _check_cross(
                     column="month",
                 )
             )
-    problems += _duplicates(f, plan, ["month", "stream"], "month and stream")
-    problems += _out_of_order(f, plan, "month")
-    present = set(plan["month"].dropna())
-    if len(plan) and not any(p.column == "month" for p in problems):
+    present = {m for m in plan["month"] if not _blank(m)}
+    if present and not any(_blank(m) for m in plan["month"]):
         for m in months:
             if m not in present:
                 problems.append(
                     Problem(
                         f,
                         f"month {m} has no revenue row (write 0 if nothing is planned)",
-                        column="month",
-                    )
-                )
-
-    exp, f = tables["expenses"], names["expenses"]
-    problems += _duplicates(f, exp, ["line"], "expense line")
-    for i, r in exp.iterrows():
-        if r["kind"] == "fixed" and r["amount"] is None:
-            problems.append(
-                Problem(f, "a fixed line needs its monthly amount", row=int(i), column="amount")
-            )
-        if r["kind"] == "variable" and r["rate"] is None:
-            problems.append(
-                Problem(
-                    f,
-                    "a variable line needs its rate (a fraction of revenue)",
-                    row=int(i),
-                    column="rate",
-                )
-            )
-        if r["discretionary"] and r["cut_priority"] is None:
-            problems.append(
-                Problem(
-                    f,
-                    "a discretionary line needs a cut priority (1 is cut first)",
-                    row=int(i),
-                    column="cut_priority",
-                )
-            )
-
-    people_lines = set(exp.loc[exp["kind"] == "people", "line"])
-    roster, f = tables["roster"], names["roster"]
-    for i, r in roster.iterrows():
-        if r["line"] is not None and r["line"] not in people_lines:
-            problems.append(
-                Problem(
-                    f,
-                    f"line {r['line']!r} is not a people line in {names['expenses']}",
-                    row=int(i),
-                    column="line",
-                )
-            )
-        if r["start"] is not None and r["end"] is not None and r["end"] < r["start"]:
-            problems.append(
-                Problem(f, f"end {r['end']} is before start {r['start']}", row=int(i), column="end")
-            )
-
-    sched, f = tables["expense_schedule"], names["expense_schedule"]
-    fixed_lines = set(exp.loc[exp["kind"] == "fixed", "line"])
-    for i, r in sched.iterrows():
-        if r["line"] is not None and r["line"] not in fixed_lines:
-            problems.append(
-                Problem(
-                    f,
-                    f"line {r['line']!r} is not a fixed line in {names['expenses']}",
-                    row=int(i),
-                    column="line",
-                )
-            )
-    problems += _duplicates(f, sched, ["line", "month"], "line and month")
-
-    act, f = tables["actuals"], names["actuals"]
-    problems += _duplicates(f, act, ["month"], "month")
-    problems += _out_of_order(f, act, "month")
-    months_present = sorted(set(act["month"].dropna()))
-    if months_present and not any(p.file == f for p in problems):
-        span = pd.period_range(months_present[0], months_present[-1], freq="M")
-        for m in span:
-            if m not in months_present:
-                problems.append(
-                    Problem(
-                        f,
-                        f"month {m} is missing: the actuals must run month by month",
                         column="month",
                     )
                 )
@@ -591,6 +774,81 @@ def _check_cross(
                 column="stress_test.start_month",
             )
         )
+    problems += _check_plan_and_hiring(settings, tables, names)
+    return problems
+
+
+def _check_plan_and_hiring(
+    settings: Settings, tables: dict[str, pd.DataFrame], names: dict[str, str]
+) -> list[Problem]:
+    """What the annual plan and the hiring timeline need beyond each table's own rules."""
+    problems: list[Problem] = []
+    roster = tables["roster"]
+    reps = {r["name"] for _, r in roster.iterrows() if not _blank(r["annual_quota"])}
+    plan, hiring = settings.plan, settings.hiring
+    if plan is not None:
+        if (plan.growth is None) == (plan.goal is None):
+            problems.append(
+                Problem(SETTINGS_FILE, "give either growth or goal (one of them)", column="plan")
+            )
+        for name in plan.weights:
+            if name not in reps:
+                problems.append(
+                    Problem(
+                        SETTINGS_FILE,
+                        f"{name!r} is not a rep with an annual_quota in {names['roster']}",
+                        column=f"plan.weights.{name}",
+                    )
+                )
+        if plan.goal is None or plan.seasonality == "prior":
+            first = settings.first_month
+            have = {m for m in tables["actuals"]["month"] if not _blank(m)}
+            span = sorted(have)
+            for m in pd.period_range(first - 12, first - 1, freq="M"):
+                if (
+                    m not in have
+                    and not (span and span[0] < m < span[-1])
+                    and not any(v is _INVALID for v in tables["actuals"]["month"])
+                ):
+                    problems.append(
+                        Problem(
+                            names["actuals"],
+                            f"month {m} is missing: the plan needs the 12 months before {first}",
+                            column="month",
+                        )
+                    )
+        if not reps:
+            problems.append(
+                Problem(
+                    names["roster"],
+                    "no rep has an annual_quota: the plan needs someone to carry the goal",
+                    column="annual_quota",
+                )
+            )
+    objectives, f = tables["objectives"], names["objectives"]
+    if hiring is not None:
+        months = pd.period_range(settings.first_month, periods=hiring.horizon_months, freq="M")
+        if len(objectives):
+            have = {m for m in objectives["month"] if not _blank(m)}
+            for m in months:
+                if m not in have:
+                    problems.append(
+                        Problem(
+                            f,
+                            f"month {m} is missing: the hiring timeline needs "
+                            f"{hiring.horizon_months} months from {months[0]}",
+                            column="month",
+                        )
+                    )
+        elif plan is None:
+            problems.append(
+                Problem(
+                    SETTINGS_FILE,
+                    f"the hiring timeline needs objectives: add {f} (month, objective) "
+                    "or a 'plan' section to derive them from",
+                    column="hiring",
+                )
+            )
     return problems
 
 
@@ -610,6 +868,7 @@ class Client:
     roster: pd.DataFrame
     actuals: pd.DataFrame
     expense_schedule: pd.DataFrame
+    objectives: pd.DataFrame
 
     @property
     def name(self) -> str:
@@ -646,13 +905,13 @@ def _read(folder: Path) -> tuple[Client | None, list[Problem]]:
             frame, parse_problems = _parse_table(fname, raw, spec)
             problems += parse_problems
             tables[key] = frame
-    if settings is None or len(tables) < len(TABLES):
+    problems += _check_tables(tables, names)
+    if settings is not None and len(tables) == len(TABLES):
+        problems += _check_cross(settings, tables, names)
+    if problems or settings is None:
         return None, problems
-    problems += _check_cross(settings, tables, names)
-    if problems:
-        return None, problems
-    client = Client(folder=folder, settings=settings, **tables)
-    return client, []
+    typed = {key: _typed(frame, TABLES[key]) for key, frame in tables.items()}
+    return Client(folder=folder, settings=settings, **typed), []
 
 
 def validate(folder: Path | str) -> list[Problem]:

@@ -298,7 +298,8 @@ def _arrays(inputs: ProFormaInputs) -> _Arrays:
 
 
 def _check_cut(cut: float, start_month: int, n_months: int) -> None:
-    if not (isinstance(cut, int | float) and 0.0 <= cut <= 1.0) or math.isnan(cut):
+    number = isinstance(cut, int | float | np.integer | np.floating) and not isinstance(cut, bool)
+    if not number or math.isnan(cut) or not 0.0 <= cut <= 1.0:
         raise ValueError(f"cut: must be a fraction between 0 and 1 (0% to 100%); got {cut!r}")
     if not (isinstance(start_month, int | np.integer) and 1 <= start_month <= n_months):
         raise ValueError(
@@ -636,8 +637,8 @@ def contribution_margin_ratio(inputs: ProFormaInputs, months: slice | None = Non
 def break_even_revenue(inputs: ProFormaInputs) -> float:
     """Revenue at which the year's income is zero: fixed and people costs / CM ratio.
 
-    Infinite when the contribution margin is zero or negative (no amount of
-    sales covers the fixed costs).
+    Infinite when the contribution margin is zero or negative, or when there is
+    no revenue at all to measure it on (no amount of sales covers the fixed costs).
     """
     a = _arrays(inputs)
     cm = contribution_margin_ratio(inputs)
@@ -825,7 +826,10 @@ def monte_carlo(
 
     monthly = contribution * k_cut[None, :] - a.fixed_and_people[None, :]
     income = monthly.sum(axis=1)
-    lowest = (inputs.opening_cash + np.cumsum(monthly, axis=1)).min(axis=1)
+    # like largest_survivable_cut: the opening balance counts as well as every month's end
+    lowest = np.minimum(
+        inputs.opening_cash, (inputs.opening_cash + np.cumsum(monthly, axis=1)).min(axis=1)
+    )
 
     grid = np.round(np.arange(0, 51) / 100, 2)
     in_cut = np.arange(n) >= start_month - 1

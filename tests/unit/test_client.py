@@ -30,7 +30,6 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from salesnb import proforma as pf
-from salesnb.analysis import proforma_inputs
 from salesnb.client import (
     TABLES,
     Client,
@@ -82,9 +81,14 @@ def replace_text(folder: Path, file: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def find(
-    problems: list[Problem], file: str, row: int | None, column: str | None
-) -> Problem:
+def replace_all(folder: Path, file: str, old: str, new: str) -> None:
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {file}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def find(problems: list[Problem], file: str, row: int | None, column: str | None) -> Problem:
     matches = [p for p in problems if (p.file, p.row, p.column) == (file, row, column)]
     assert matches, f"no problem at {file}, row {row}, column {column}; got {problems}"
     return matches[0]
@@ -237,6 +241,12 @@ class TestCells:
 
     def test_not_a_month(self, folder):
         set_cell(folder, "actuals.csv", 5, "month", "2026-13")
+        check_problem(folder, "actuals.csv", 5, "month", "YYYY-MM", "2026-13", only=False)
+
+    def test_a_mistyped_month_is_not_also_reported_missing(self, folder):
+        # April is there, only mistyped: the consultant should read one message about
+        # row 5, not a second one saying that April is missing.
+        set_cell(folder, "actuals.csv", 5, "month", "2026-13")
         check_problem(folder, "actuals.csv", 5, "month", "YYYY-MM", "2026-13")
 
     def test_a_bad_month_is_reported_once_and_in_plain_words(self, folder):
@@ -283,7 +293,19 @@ class TestExpenseLines:
             client = load_client(folder)
         except ClientFolderError:
             return
-        income = pf.project(proforma_inputs(client))["operating_income"]
+        s = client.settings
+        inputs = pf.inputs_from_tables(
+            months=s.months,
+            revenue_plan=client.revenue_plan,
+            cost_of_sales_rate={name: stream.cost_of_sales for name, stream in s.streams.items()},
+            expenses=client.expenses,
+            roster=client.roster,
+            opening_cash=s.cash.opening,
+            minimum_cash=s.cash.minimum,
+            default_burden=s.default_burden,
+            fixed_schedule=client.expense_schedule,
+        )
+        income = pf.project(inputs)["operating_income"]
         assert income.notna().all()
 
     def test_duplicate_line(self, folder):
@@ -318,7 +340,9 @@ class TestRevenuePlan:
 class TestActuals:
     def test_duplicate_month(self, folder):
         set_cell(folder, "actuals.csv", 3, "month", "2026-01")
-        check_problem(folder, "actuals.csv", 3, "month", "duplicate", "2026-01")
+        check_problem(folder, "actuals.csv", 3, "month", "duplicate", "2026-01", only=False)
+        # February is now absent too, and may be reported as such; nothing else is.
+        assert {p.file for p in validate(folder)} == {"actuals.csv"}
 
     def test_months_out_of_order(self, folder):
         set_cell(folder, "actuals.csv", 3, "month", "2026-03")
@@ -328,12 +352,12 @@ class TestActuals:
     def test_month_missing(self, folder):
         drop_rows(folder, "actuals.csv", "2026-05")
         problems = validate(folder)
-        assert len(problems) == 1
-        problem = problems[0]
-        assert (problem.file, problem.column) == ("actuals.csv", "month")
-        assert problem.row in (None, 6)  # no row, or the row where May belongs
-        assert "2026-05" in problem.message
-        assert "missing" in problem.message
+        assert problems
+        for problem in problems:  # every message is about the missing May
+            assert (problem.file, problem.column) == ("actuals.csv", "month")
+            assert problem.row in (None, 6)  # no row, or the row where May belongs
+            assert "2026-05" in problem.message
+            assert "missing" in problem.message
         with pytest.raises(ClientFolderError, match="2026-05"):
             load_client(folder)
 
@@ -373,7 +397,10 @@ class TestSettings:
 
     def test_missing_required_setting(self, folder):
         replace_text(folder, "settings.yaml", 'fiscal_year_start: "2027-01"', "")
-        problem = find(validate(folder), "settings.yaml", 1, "fiscal_year_start")
+        problems = validate(folder)
+        assert len(problems) == 1
+        problem = problems[0]
+        assert (problem.file, problem.column) == ("settings.yaml", "fiscal_year_start")
         assert "required" in problem.message.lower()
 
     def test_bad_fiscal_year_start(self, folder):
@@ -425,10 +452,11 @@ class TestSeveralProblems:
         assert found == {("settings.yaml", 11, "horizon_monhts"), ("roster.csv", 9, "end")}
 
 
-def to_excel(folder: Path, name: str) -> None:
+def to_excel(folder: Path, name: str, *, keep_text: bool = False) -> None:
     """Replace ``name``.csv by a workbook as a consultant would keep it: numbers as
-    numbers, months as dates, empty cells empty."""
-    table = pd.read_csv(folder / f"{name}.csv")
+    numbers, months as dates, empty cells empty (and, with ``keep_text``, text such
+    as "NA" kept as text)."""
+    table = pd.read_csv(folder / f"{name}.csv", keep_default_na=not keep_text)
     if "month" in table.columns:
         table["month"] = pd.to_datetime(table["month"])
     table.to_excel(folder / f"{name}.xlsx", index=False)
@@ -437,16 +465,11 @@ def to_excel(folder: Path, name: str) -> None:
 
 class TestExcel:
     def test_workbooks_give_the_same_client(self, folder):
-        for name in TABLES:
+        tables = [name for name in TABLES if (folder / f"{name}.csv").is_file()]
+        assert {"revenue_plan", "expenses", "roster", "actuals"} <= set(tables)
+        for name in tables:
             to_excel(folder, name)
-        assert sorted(p.name for p in folder.iterdir()) == [
-            "actuals.xlsx",
-            "expense_schedule.xlsx",
-            "expenses.xlsx",
-            "revenue_plan.xlsx",
-            "roster.xlsx",
-            "settings.yaml",
-        ]
+        assert not list(folder.glob("*.csv"))
         assert validate(folder) == []
         from_excel, from_csv = load_client(folder), load_client(SAMPLE_CLIENT)
         assert from_excel.settings == from_csv.settings
@@ -456,10 +479,28 @@ class TestExcel:
     def test_problems_in_a_workbook_name_the_workbook(self, folder):
         table = pd.read_csv(folder / "actuals.csv")
         table["revenue"] = table["revenue"].astype(object)
-        table.loc[2, "revenue"] = "n/a"  # the third data row: spreadsheet row 4
+        table.loc[2, "revenue"] = "abc"  # the third data row: spreadsheet row 4
         table.to_excel(folder / "actuals.xlsx", index=False)
         (folder / "actuals.csv").unlink()
-        check_problem(folder, "actuals.xlsx", 4, "revenue", "expected a number", "n/a")
+        check_problem(folder, "actuals.xlsx", 4, "revenue", "expected a number", "abc")
+
+    def test_damaged_workbook_is_a_problem_not_a_crash(self, folder):
+        # Starts like a workbook (a zip file) but is cut short, as after a failed copy.
+        (folder / "roster.csv").unlink()
+        (folder / "roster.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+        problems = validate(folder)
+        assert [(p.file, p.row, p.column) for p in problems] == [("roster.xlsx", None, None)]
+        with pytest.raises(ClientFolderError, match=r"roster\.xlsx"):
+            load_client(folder)
+
+    def test_text_that_looks_like_a_missing_value_is_kept(self, folder):
+        # A stream called "NA" (North America) is text in a CSV and must stay text
+        # in a workbook: the same table should read the same either way.
+        for name in ("settings.yaml", "revenue_plan.csv"):
+            replace_all(folder, name, "Support contracts", "NA")
+        assert validate(folder) == []
+        to_excel(folder, "revenue_plan", keep_text=True)
+        assert validate(folder) == []
 
 
 class TestReadOnly:
