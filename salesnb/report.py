@@ -118,16 +118,15 @@ def _ipc_kernel_manager(workdir: Path) -> type:
     """A kernel manager class whose kernels talk over IPC sockets in ``workdir``.
 
     TCP ports picked at random by parallel kernels collide now and then ("Address
-    already in use"); files in a private folder cannot.
+    already in use"); socket files in a folder of their own cannot.
     """
     from jupyter_client.manager import AsyncKernelManager
-
-    counter = iter(range(1, 1_000_000))
 
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any):
             kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", str(workdir / f"kernel-{next(counter)}"))
+            folder = tempfile.mkdtemp(prefix="kernel-", dir=workdir)
+            kwargs.setdefault("ip", str(Path(folder) / "socket"))
             super().__init__(**kwargs)
 
     return IPCKernelManager

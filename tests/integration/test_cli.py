@@ -31,7 +31,7 @@ from salesnb.report import ReportError, _inside, find_chromium
 
 SAMPLE = paths.SAMPLE_CLIENT
 STRESS_TEST = "02-pro-forma-stress-test.ipynb"
-#: Headline figures a reader of figures.json relies on (named in the README).
+#: Headline figures a reader of figures.json relies on (documented for consultants).
 PROFORMA_FIGURES = {
     "baseline_income",
     "scenario_income",
@@ -48,6 +48,26 @@ def _copy_sample(parent: Path, name: str) -> Path:
     folder = parent / name
     shutil.copytree(SAMPLE, folder)
     return folder
+
+
+def _committed_notebooks_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skip the kernels: each "run" copies the committed, executed notebook.
+
+    For tests about what the runner does around the notebooks (names, files), not
+    about the figures; the pack is built from the copies exactly as from real runs.
+    """
+
+    def committed(source, target, parameters, workdir, cwd):
+        shutil.copyfile(source, target)
+
+    monkeypatch.setattr("salesnb.report._execute", committed)
+
+
+def _rename_client(folder: Path, name: str) -> None:
+    settings_file = folder / "settings.yaml"
+    settings = yaml.safe_load(settings_file.read_text(encoding="utf-8"))
+    settings["client"]["name"] = name
+    settings_file.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -247,10 +267,7 @@ class TestReport:
 def test_client_text_is_escaped(tmp_path, capsys):
     name = '<script>alert("x")</script> & Co'
     folder = _copy_sample(tmp_path, "scripted")
-    settings_file = folder / "settings.yaml"
-    settings = yaml.safe_load(settings_file.read_text(encoding="utf-8"))
-    settings["client"]["name"] = name
-    settings_file.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    _rename_client(folder, name)
     out = tmp_path / "out"
 
     assert main(["report", str(folder), "--out", str(out), "--no-pdf"]) == 0, capsys.readouterr()
@@ -291,6 +308,36 @@ def test_batch_reports_the_good_clients_and_names_the_broken_one(tmp_path, capsy
     assert "2 of 3 client reports written; 1 failed" in captured.out
 
 
+@pytest.mark.slow
+def test_batch_never_writes_two_clients_to_one_folder(tmp_path, capsys, monkeypatch):
+    """Folder names that slugify alike must not silently replace one client's report."""
+    _committed_notebooks_stand_in(monkeypatch)
+    parent = tmp_path / "clients"
+    parent.mkdir()
+    _rename_client(_copy_sample(parent, "acme co"), "Acme Co")
+    _rename_client(_copy_sample(parent, "acme-co"), "Acme Co (the other one)")
+    out = tmp_path / "out"
+
+    status = main(["report", str(parent), "--all", "--out", str(out), "--no-pdf", "-q"])
+    written = re.findall(r"(?m)^.*: report written to (.+)$", capsys.readouterr().out)
+    assert len(set(written)) == len(written), f"one folder claimed by two reports: {written}"
+    assert status == 1 or len(written) == 2
+
+
+@pytest.mark.slow
+def test_client_text_is_never_a_formula_in_the_workbook(tmp_path, capsys, monkeypatch):
+    _committed_notebooks_stand_in(monkeypatch)
+    name = '=HYPERLINK("https://example.org","Acme")'
+    folder = _copy_sample(tmp_path, "formula")
+    _rename_client(folder, name)
+    out = tmp_path / "out"
+
+    assert main(["report", str(folder), "--out", str(out), "--no-pdf", "-q"]) == 0
+    book = openpyxl.load_workbook(out / "formula" / "tables.xlsx")
+    (client,) = [row[1] for row in book["Inputs"].iter_rows() if row[0].value == "Client"]
+    assert (client.value, client.data_type) == (name, "s"), "a client's text became a formula"
+
+
 # ----------------------------------------------------------------------------
 # a failed run keeps the last good report
 # ----------------------------------------------------------------------------
@@ -310,7 +357,7 @@ def test_a_failing_notebook_never_destroys_an_earlier_report(pack, tmp_path, cap
     assert (out / "cedar-ridge" / "figures.json").read_bytes() == figures_before
     assert _files(out / "cedar-ridge") == before
     kept = out / "cedar-ridge.failed" / "notebooks" / STRESS_TEST
-    assert str(kept) in err or kept.name in err
+    assert str(kept.resolve()) in err
     errors = [
         o
         for cell in nbformat.read(kept, as_version=4).cells

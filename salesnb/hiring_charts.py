@@ -1,0 +1,636 @@
+"""Charts, small tables and the live panel of the hiring-timeline notebook.
+
+As in :mod:`salesnb.charts`, each chart has a ``draw_*`` function that draws into
+axes it is given (the live panel redraws into the same figures on every slider
+move) and a ``*_figure`` function that makes a new figure for a notebook or a
+report. The numbers come from :func:`salesnb.analysis.hiring_report`; this
+module only arranges them: by quarter (:func:`quarter_summary`), as the one
+sentence a client must hear first (:func:`recruit_message`), and as pictures.
+
+Months on every chart are the plan's months, left to right; money is in the
+client's currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from salesnb.analysis import HiringReport, hiring_report
+from salesnb.charts import BASELINE, GOOD, NEUTRAL, SCENARIO, _money_axis, _tidy
+from salesnb.client import Client
+from salesnb.display import key_figures, money
+from salesnb.widgets import LivePanel, figures, live_panel, slider
+
+__all__ = [
+    "DRIVER_NAMES",
+    "capacity_figure",
+    "draw_capacity",
+    "draw_headcount",
+    "draw_org_chart",
+    "draw_simulation",
+    "draw_tornado",
+    "headcount_figure",
+    "hiring_panel",
+    "org_chart_figure",
+    "org_chart_height",
+    "quarter_summary",
+    "recruit_message",
+    "simulation_figure",
+    "tornado_figure",
+]
+
+#: Colour of a late hire: the requisition should already have been open.
+LATE = "#e08a1e"
+#: Colours of the roles in the headcount chart, in the order the roles appear.
+ROLE_COLOURS = (BASELINE, "#7fa7cf", GOOD, "#b5cf9e", NEUTRAL, "#c9c9c9")
+#: How the sensitivity table's drivers are named to a client.
+DRIVER_NAMES = {
+    "ramp_months": "Ramp",
+    "lead_time_months": "Recruiting lead time",
+    "attainment": "Attainment",
+    "attrition_rate": "Attrition",
+}
+
+
+# ----------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------
+
+
+def _month_labels(months: Sequence[pd.Period]) -> list[str]:
+    """'Jan' under each month, with the year under the first month and every January."""
+    return [
+        f"{m:%b}\n{m:%Y}" if i == 0 or m.month == 1 else f"{m:%b}" for i, m in enumerate(months)
+    ]
+
+
+def _hires_capacity(report: HiringReport) -> np.ndarray:
+    """Expected revenue of the planned hires alone, by month (partial ramp counted)."""
+    plan = report.plan
+    months = plan.capacity.index
+    curve = report.assumptions.curve
+    fractions = np.zeros(len(months))
+    for start in plan.people.loc[plan.people["planned"], "start"]:
+        for i, month in enumerate(months):
+            tenure = (month - start).n
+            if tenure >= 0:
+                fractions[i] += curve[tenure] if tenure < len(curve) else 1.0
+    return plan.productivity * fractions
+
+
+def _whole_months(value: float) -> str:
+    months = round(value)
+    return f"{months} month" if months == 1 else f"{months} months"
+
+
+def _driver_values(driver: str, low: float, high: float) -> str:
+    if driver in ("ramp_months", "lead_time_months"):
+        return f"{low:.0f} or {high:.0f} months"
+    return f"{low:.0%} or {high:.0%}"
+
+
+def _month_text(month: pd.Period) -> str:
+    return f"{month:%B %Y}"
+
+
+# ----------------------------------------------------------------------------
+# Tables and words
+# ----------------------------------------------------------------------------
+
+
+def quarter_summary(report: HiringReport) -> pd.DataFrame:
+    """The horizon by quarter: objective, capacity, gap, people at quarter end, cost.
+
+    Quarters are counted from the horizon's first month (the fiscal year's
+    start), three months each; a last incomplete quarter is left out.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by quarter label (``Q1 2027-01 to 2027-03``, ...), columns:
+        ``objective`` and ``capacity`` (sums over the quarter), ``short``
+        (the sum of the months' shortfalls, objective - capacity where positive),
+        ``spare`` (the sum of the months' spare capacity), ``headcount``,
+        ``productive`` (fully ramped reps counted by the plan) and ``required``
+        at the quarter's last month, and ``cost`` (the planned hires' people and
+        recruiting costs; costs incurred before the horizon's first month count
+        in the first quarter).
+
+    Notes
+    -----
+    ``short`` - ``spare`` = objective - capacity for each quarter. A month short
+    is not offset by a month to spare: revenue missed in March is not found in
+    April by reps who have nothing more to sell.
+    """
+    cap = report.plan.capacity
+    quarters = len(cap) // 3
+    costs = report.plan.costs["total"]
+    rows = []
+    for q in range(quarters):
+        part = cap.iloc[3 * q : 3 * q + 3]
+        gap = part["gap"]
+        end = part.index[-1]
+        in_quarter = costs[(costs.index <= end) & ((costs.index >= part.index[0]) | (q == 0))]
+        rows.append(
+            {
+                "quarter": f"Q{q + 1} {part.index[0]} to {end}",
+                "objective": float(part["objective"].sum()),
+                "capacity": float(part["capacity"].sum()),
+                "short": float(gap.clip(lower=0).sum()),
+                "spare": float((-gap).clip(lower=0).sum()),
+                "headcount": int(part["headcount"].iloc[-1]),
+                "productive": int(part["counted"].iloc[-1]),
+                "required": int(part["required"].iloc[-1]),
+                "cost": float(in_quarter.sum()),
+            }
+        )
+    return pd.DataFrame(rows).set_index("quarter")
+
+
+def recruit_message(report: HiringReport) -> str:
+    """The plan's first instruction, in one or two plain sentences (Markdown).
+
+    Names the first requisition's month and how far it is from the as-of month,
+    says when it is already late, and how many hires follow.
+    """
+    plan = report.plan
+    schedule = plan.schedule
+    if plan.hires == 0:
+        return (
+            "**No hire is needed.** The team on the roster, once ramped, covers every "
+            "month's objective of the horizon."
+        )
+    first = schedule["open_req_by"].min()
+    wait = (first - plan.as_of).n
+    count = int((schedule["open_req_by"] == first).sum())
+    reqs = "one requisition" if count == 1 else f"{count} requisitions"
+    rest = plan.hires - count
+    if plan.late_hires:
+        late = plan.late_hires
+        head = (
+            f"**Recruit now: {late} of the {plan.hires} hires {'is' if late == 1 else 'are'} "
+            f"already late.** {'Its' if late == 1 else 'Their'} requisition should have opened "
+            f"before {_month_text(plan.as_of)}; even opened this month, "
+            f"{'that hire is' if late == 1 else 'those hires are'} fully productive only from "
+            f"{_month_text(schedule.loc[schedule['late'], 'productive_by'].min())}."
+        )
+    elif wait <= 0:
+        head = f"**Recruit now: open {reqs} this month ({_month_text(first)}).**"
+    else:
+        when = "next month" if wait == 1 else f"in {wait} months"
+        head = f"**Recruit now: open {reqs} by {_month_text(first)}, {when}.**"
+    if rest and not plan.late_hires:
+        later = schedule.loc[schedule["open_req_by"] > first, "open_req_by"].min()
+        head += (
+            f" {rest} more {'follows' if rest == 1 else 'follow'}, the next by "
+            f"{_month_text(later)}."
+        )
+    return head
+
+
+# ----------------------------------------------------------------------------
+# Capacity against the objective
+# ----------------------------------------------------------------------------
+
+
+def draw_capacity(ax: Axes, report: HiringReport, currency: str) -> None:
+    """Expected capacity (the roster and the planned hires, stacked) against the objective.
+
+    Capacity counts partial ramp and expected attrition; the months where it falls
+    short of the objective are shaded.
+    """
+    cap = report.plan.capacity
+    x = np.arange(len(cap))
+    objective = cap["objective"].to_numpy()
+    total = cap["capacity"].to_numpy()
+    hires = np.minimum(_hires_capacity(report), total)
+    team = total - hires
+    ax.stackplot(
+        x,
+        team,
+        hires,
+        colors=[BASELINE, GOOD],
+        alpha=0.35,
+        labels=["Capacity of the team on the roster", "Added by the planned hires"],
+    )
+    ax.plot(x, total, color=BASELINE, linewidth=1.2)
+    ax.plot(x, objective, color="black", marker="o", markersize=4, label="Objective")
+    short = objective > total
+    ax.fill_between(
+        x,
+        total,
+        objective,
+        where=short,
+        interpolate=True,
+        color=SCENARIO,
+        alpha=0.45,
+        label="Short of the objective",
+    )
+    if not short.any():
+        ax.text(
+            0.99,
+            0.03,
+            "Capacity covers the objective in every month",
+            transform=ax.transAxes,
+            ha="right",
+            color=NEUTRAL,
+            fontsize=9,
+        )
+    ax.set_xticks(x, _month_labels(cap.index))
+    ax.set_xlim(-0.3, len(x) - 0.7)
+    ax.set_ylim(0, max(objective.max(), total.max()) * 1.12)
+    ax.set_title("New-business revenue: expected capacity against the objective, by month")
+    _money_axis(ax, currency)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4)
+    _tidy(ax)
+
+
+def capacity_figure(report: HiringReport, currency: str) -> Figure:
+    fig, ax = plt.subplots(figsize=(12, 4.6), layout="constrained")
+    draw_capacity(ax, report, currency)
+    return fig
+
+
+# ----------------------------------------------------------------------------
+# Headcount by month and role
+# ----------------------------------------------------------------------------
+
+
+def draw_headcount(ax: Axes, report: HiringReport, currency: str) -> None:
+    """Reps employed by month, stacked by role, with the reps the objective needs."""
+    del currency  # no money on this chart; the argument keeps every draw_* alike
+    plan = report.plan
+    heads = plan.headcount
+    cap = plan.capacity
+    x = np.arange(len(heads))
+    bottom = np.zeros(len(heads))
+    for i, role in enumerate(heads.columns):
+        values = heads[role].to_numpy()
+        ax.bar(
+            x,
+            values,
+            0.7,
+            bottom=bottom,
+            color=ROLE_COLOURS[i % len(ROLE_COLOURS)],
+            label=f"{role} (employed)",
+        )
+        bottom += values
+    for xi, total in zip(x, bottom, strict=True):
+        ax.text(xi, total + 0.1, f"{total:.0f}", ha="center", va="bottom", fontsize=8)
+    ax.step(
+        x,
+        cap["required"],
+        where="mid",
+        color=SCENARIO,
+        linewidth=1.8,
+        label="Fully productive reps the objective needs",
+    )
+    ax.plot(
+        x,
+        cap["counted"],
+        linestyle="none",
+        marker="_",
+        markersize=14,
+        markeredgewidth=2,
+        color="black",
+        label="Fully productive reps counted",
+    )
+    ax.set_xticks(x, _month_labels(heads.index))
+    ax.set_xlim(-0.6, len(x) - 0.4)
+    ax.set_ylim(0, max(bottom.max(), cap["required"].max()) + 1.5)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel("People")
+    ax.set_title("Sales headcount by month and role")
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4)
+    _tidy(ax)
+
+
+def headcount_figure(report: HiringReport, currency: str) -> Figure:
+    fig, ax = plt.subplots(figsize=(12, 4.2), layout="constrained")
+    draw_headcount(ax, report, currency)
+    return fig
+
+
+# ----------------------------------------------------------------------------
+# The organisation plan (a Gantt chart)
+# ----------------------------------------------------------------------------
+
+
+def org_chart_height(report: HiringReport) -> float:
+    """Inches the org chart needs: a row per person, plus title and legend."""
+    return 0.5 * len(report.plan.people) + 2.2
+
+
+def draw_org_chart(ax: Axes, report: HiringReport, currency: str) -> None:
+    """One bar per person over the horizon: recruiting, ramp, fully productive.
+
+    Existing reps in blue, planned hires in green, late hires in orange. The
+    recruiting period (requisition open to start) is a dashed outline with the
+    requisition marked by a hollow diamond; the ramp is the lighter part of the
+    bar and the month a person is fully productive is marked by a filled
+    triangle. A dotted line marks the as-of month.
+    """
+    del currency
+    plan = report.plan
+    people = plan.people
+    months = plan.costs.index  # from the earlier of the as-of month and the horizon's start
+    first = months[0]
+    n = len(months)
+
+    def at(month: pd.Period) -> float:
+        return float((month - first).n)
+
+    for row, person in enumerate(people.itertuples(index=False)):
+        if not person.planned:
+            colour = BASELINE
+        elif bool(plan.schedule.loc[plan.schedule["name"] == person.name, "late"].any()):
+            colour = LATE
+        else:
+            colour = GOOD
+        start = max(at(person.start), 0.0)
+        end = float(n) if pd.isna(person.end) else min(at(person.end) + 1.0, float(n))
+        productive = min(max(at(person.productive_by), start), end)
+        if person.planned and not pd.isna(person.open_req_by):
+            req = at(person.open_req_by)
+            if start > req:
+                ax.barh(
+                    row,
+                    start - req,
+                    left=req,
+                    height=0.5,
+                    facecolor="none",
+                    edgecolor=colour,
+                    linestyle="--",
+                    linewidth=1.0,
+                )
+                if start - req >= 2:
+                    ax.text(
+                        (req + start) / 2,
+                        row,
+                        "recruiting",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color=colour,
+                    )
+            ax.plot(req, row, marker="D", markersize=7, markerfacecolor="white",
+                    markeredgecolor=colour, markeredgewidth=1.5, linestyle="none")
+        if productive > start:
+            ax.barh(row, productive - start, left=start, height=0.5, color=colour, alpha=0.35)
+            if productive - start >= 2:
+                ax.text((start + productive) / 2, row, "ramp", ha="center", va="center",
+                        fontsize=8, color="black")
+        if end > productive:
+            ax.barh(row, end - productive, left=productive, height=0.5, color=colour)
+        if at(person.productive_by) >= 0 and at(person.productive_by) < end:
+            ax.plot(productive, row - 0.38, marker="v", markersize=7, color="black",
+                    linestyle="none")
+        if at(person.start) < 0:
+            ax.text(0.15, row, f"since {person.start}", ha="left", va="center", fontsize=8,
+                    color="white" if productive <= 0 else "black")
+        if not pd.isna(person.end) and at(person.end) < n - 1:
+            ax.text(end + 0.15, row, f"leaves after {person.end}", ha="left", va="center",
+                    fontsize=8, color=NEUTRAL)
+    as_of = at(plan.as_of)
+    ax.axvline(as_of, color="black", linestyle=":", linewidth=1.2)
+    ax.text(as_of + 0.1, -0.75, f"as of {plan.as_of}", fontsize=8, va="bottom")
+    labels = [f"{p.name}\n{p.role}" for p in people.itertuples(index=False)]
+    ax.set_yticks(range(len(people)), labels, fontsize=9)
+    ax.set_ylim(len(people) - 0.5, -0.9)
+    ax.set_xticks(np.arange(n) + 0.5, _month_labels(months), fontsize=9)
+    ax.set_xticks(np.arange(n + 1), minor=True)
+    ax.tick_params(axis="x", which="major", length=0)
+    ax.set_xlim(-0.2, n)
+    ax.grid(axis="x", which="minor", color="#ececec", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_title(f"Organisation plan: the quota-carrying team over {n} months")
+    handles = [
+        Patch(facecolor=BASELINE, label="On the roster, fully productive"),
+        Patch(facecolor=GOOD, label="Planned hire, fully productive"),
+        Patch(facecolor=LATE, label="Late hire"),
+        Patch(facecolor=GOOD, alpha=0.35, label="Ramping (lighter)"),
+        Patch(facecolor="none", edgecolor=NEUTRAL, linestyle="--", label="Recruiting"),
+        Line2D([], [], marker="D", markerfacecolor="white", markeredgecolor=NEUTRAL,
+               linestyle="none", label="Requisition opens"),
+        Line2D([], [], marker="v", color="black", linestyle="none",
+               label="Fully productive from"),
+        Line2D([], [], color="black", linestyle=":", label="As-of month"),
+    ]
+    ax.legend(handles=handles, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06),
+              ncol=4, fontsize=9)
+
+
+def org_chart_figure(report: HiringReport, currency: str) -> Figure:
+    fig, ax = plt.subplots(figsize=(12, org_chart_height(report)), layout="constrained")
+    draw_org_chart(ax, report, currency)
+    return fig
+
+
+# ----------------------------------------------------------------------------
+# Sensitivity (a tornado chart)
+# ----------------------------------------------------------------------------
+
+
+def draw_tornado(axes: Sequence[Axes], report: HiringReport, currency: str) -> None:
+    """Change in hires, shortfall and plan cost when one driver moves to a low or high value.
+
+    Drivers are sorted with the one that moves the hires most on top (then by cost).
+    ``axes`` are three axes sharing the drivers: hires, shortfall, cost.
+    """
+    table = report.sensitivity
+    if table is None:
+        return
+    plan = report.plan
+    frame = table.assign(cost_change=table["cost"] - plan.total_cost)
+    measures = (
+        ("hires_change", "Hires", lambda v: f"{v:+.0f}"),
+        ("shortfall_change", "Revenue shortfall of late hires", lambda v: _signed(v, currency)),
+        ("cost_change", "Cost of the plan", lambda v: _signed(v, currency)),
+    )
+    spans = frame.groupby("driver", sort=False).agg(
+        hires=("hires_change", lambda s: s.abs().max()),
+        cost=("cost_change", lambda s: s.abs().max()),
+    )
+    order = spans.sort_values(["hires", "cost"], ascending=False, kind="stable").index.tolist()
+    labels = []
+    for driver in order:
+        rows = frame[frame["driver"] == driver].set_index("case")
+        labels.append(
+            f"{DRIVER_NAMES.get(driver, driver)}\n"
+            f"{_driver_values(driver, rows.loc['low', 'value'], rows.loc['high', 'value'])}"
+        )
+    y = np.arange(len(order))
+    for ax, (column, title, fmt) in zip(axes, measures, strict=True):
+        widest = float(frame[column].abs().max())
+        for k, driver in enumerate(order):
+            rows = frame[frame["driver"] == driver].set_index("case")
+            for case, offset, colour in (("low", -0.19, "#7fa7cf"), ("high", 0.19, BASELINE)):
+                value = float(rows.loc[case, column])
+                ax.barh(k + offset, value, height=0.36, color=colour,
+                        label=f"{case.capitalize()} value" if k == 0 else None)
+                if value != 0:
+                    ax.text(value, k + offset, f" {fmt(value)} " if value > 0 else
+                            f" {fmt(value)} ", ha="left" if value > 0 else "right",
+                            va="center", fontsize=8)
+            if (rows[column] == 0).all():
+                ax.text(0, k, "  no change", ha="left", va="center", fontsize=8, color=NEUTRAL)
+        ax.axvline(0, color="black", linewidth=0.8)
+        limit = widest * 1.6 if widest else 1.0
+        ax.set_xlim(-limit, limit)
+        ax.set_yticks(y, labels if ax is axes[0] else [""] * len(y))
+        ax.set_ylim(len(y) - 0.5, -0.5)
+        ax.set_title(title, fontsize=10)
+        if column == "hires_change":
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        else:
+            _money_axis(ax, currency, axis="x")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+    axes[0].legend(frameon=False, loc="lower left", fontsize=8)
+
+
+def _signed(value: float, currency: str) -> str:
+    return ("+" if value > 0 else "") + money(value, currency)
+
+
+def tornado_figure(report: HiringReport, currency: str) -> Figure:
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained", sharey=True)
+    draw_tornado(axes, report, currency)
+    fig.suptitle(
+        f"When one driver moves: change from the plan ({report.plan.hires} hires, "
+        f"{money(report.plan.shortfall, currency)} shortfall, "
+        f"{money(report.plan.total_cost, currency)} cost)",
+        fontsize=11,
+    )
+    return fig
+
+
+# ----------------------------------------------------------------------------
+# The Monte Carlo simulation
+# ----------------------------------------------------------------------------
+
+
+def draw_simulation(axes: Sequence[Axes], report: HiringReport, currency: str) -> None:
+    """Share of simulated plans by number of hires, and the shortfall of those with one."""
+    mc = report.simulation
+    if mc is None:
+        return
+    ax_hires, ax_short = axes
+    runs = mc.runs
+    total = len(runs)
+    counts = runs["hires"].value_counts().sort_index()
+    plan_hires = report.plan.hires
+    colours = [GOOD if h == plan_hires else BASELINE for h in counts.index]
+    ax_hires.bar(counts.index, counts.to_numpy() / total, 0.7, color=colours)
+    for h, c in counts.items():
+        ax_hires.text(h, c / total, f"{c / total:.0%}", ha="center", va="bottom", fontsize=8)
+    p = mc.summary["hires"]
+    ax_hires.set_title(
+        f"Hires needed in {total:,} simulated plans\n"
+        f"P10 {p['p10']:.0f}, P50 {p['p50']:.0f}, P90 {p['p90']:.0f} "
+        f"(the plan: {plan_hires}, in green)",
+        fontsize=10,
+    )
+    ax_hires.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_hires.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax_hires.set_ylabel("Share of simulated plans")
+    ax_hires.set_xlabel("Planned hires")
+    _tidy(ax_hires)
+
+    short = runs["shortfall"].to_numpy()
+    some = short[short > 0]
+    none_share = 1 - len(some) / total
+    s = mc.summary["shortfall"]
+    ax_short.set_title(
+        f"Revenue shortfall of late hires: none in {none_share:.0%} of plans\n"
+        f"P10 {money(s['p10'], currency)}, P50 {money(s['p50'], currency)}, "
+        f"P90 {money(s['p90'], currency)}",
+        fontsize=10,
+    )
+    if len(some):
+        ax_short.hist(some, bins=20, color=LATE, weights=np.full(len(some), 1 / total))
+        ax_short.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax_short.set_xlabel("Shortfall, plans with a late hire only")
+        _money_axis(ax_short, currency, axis="x")
+    else:
+        ax_short.text(0.5, 0.5, "No simulated plan has a late hire", ha="center",
+                      va="center", transform=ax_short.transAxes, color=NEUTRAL)
+        ax_short.set_xticks([])
+        ax_short.set_yticks([])
+    _tidy(ax_short)
+
+
+def simulation_figure(report: HiringReport, currency: str) -> Figure:
+    fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), layout="constrained")
+    draw_simulation((axes[0], axes[1]), report, currency)
+    return fig
+
+
+# ----------------------------------------------------------------------------
+# The live panel
+# ----------------------------------------------------------------------------
+
+
+def hiring_panel(client: Client, report: HiringReport) -> LivePanel:
+    """The hiring timeline's panel: ramp, lead time, attainment and attrition.
+
+    A slider move redoes the plan (without the sensitivity table and the
+    simulation, so it stays instant) for the same objective, and redraws the
+    capacity chart and the org chart in place.
+    """
+    currency = client.settings.client.currency
+    a = report.assumptions
+    controls = {
+        "ramp_months": slider("Ramp (months)", a.ramp_length, 0, 12, 1, whole=True),
+        "lead_time_months": slider("Recruiting lead time (months)", a.lead_time_months, 0, 12,
+                                   1, whole=True),
+        "attainment": slider("Attainment", a.attainment, 0.4, 1.4, 0.01, percent=True),
+        "attrition_rate": slider("Attrition a year", a.attrition_rate, 0.0, 0.5, 0.01,
+                                 percent=True),
+    }
+
+    def compute(ramp_months: int, lead_time_months: int, attainment: float,
+                attrition_rate: float) -> HiringReport:
+        return hiring_report(
+            client,
+            # the report's own ramp (a client's curve included) unless the slider moved
+            ramp_months=None if ramp_months == a.ramp_length else ramp_months,
+            lead_time_months=lead_time_months,
+            attainment=attainment,
+            attrition_rate=attrition_rate,
+            simulate=False,
+            objective=report.objective,
+        )
+
+    def draw(result: HiringReport, figs: Sequence[Figure]) -> None:
+        draw_capacity(figs[0].axes[0], result, currency)
+        figs[1].set_size_inches(12, org_chart_height(result))
+        draw_org_chart(figs[1].axes[0], result, currency)
+
+    def summarize(result: HiringReport) -> pd.DataFrame:
+        plan = result.plan
+        first = plan.schedule["open_req_by"].min() if plan.hires else None
+        return key_figures({
+            "Planned hires": f"{plan.hires}",
+            "Late hires": f"{plan.late_hires}",
+            "First requisition by": "none needed" if first is None else str(first),
+            "Revenue shortfall of late hires": money(plan.shortfall, currency),
+            "Objective not covered by capacity": money(
+                float(plan.capacity["gap"].clip(lower=0).sum()), currency
+            ),
+            "Cost of the plan": money(plan.total_cost, currency),
+        })
+
+    figs = figures((1, 1, (12, 4.6)), (1, 1, (12, org_chart_height(report))))
+    return live_panel(controls, compute, draw, summarize, figs, first=report)
