@@ -42,7 +42,7 @@ def _fingerprint() -> str:
 
 def setup() -> None:
     """Create ``.venv`` and install the pinned environment, unless it is already current."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs on the system's Python
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     if STAMP.is_file() and STAMP.read_text().strip() == _fingerprint() and PYTHON.exists():
         return

@@ -30,11 +30,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import nbformat  # noqa: E402
+import nbformat
 
-from salesnb import paths, report  # noqa: E402
-from salesnb.analysis import stress_report  # noqa: E402
-from salesnb.client import load_client  # noqa: E402
+from salesnb import paths, report
+from salesnb.analysis import stress_report
+from salesnb.client import load_client
 
 
 def _median_time(fn, repeat: int) -> float:
@@ -53,8 +53,11 @@ def bench_report(repeat: int) -> tuple[float, float]:
         empty = []
         for source in sources:
             nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
-            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                         "language": "python"}
+            nb.metadata["kernelspec"] = {
+                "name": "python3",
+                "display_name": "Python 3",
+                "language": "python",
+            }
             path = tmp / f"empty-{source.name}"
             nbformat.write(nb, path)
             empty.append(path)
@@ -65,8 +68,9 @@ def bench_report(repeat: int) -> tuple[float, float]:
                 out = tmp / f"out-{path.name}"
                 report._execute(path, out, {}, tmp, cwd=tmp)
                 executed.append(nbformat.read(out, as_version=4))
-            report._write_html(report._combined("<h1>floor</h1>", executed, "floor"),
-                               tmp / "floor.html")
+            report._write_html(
+                report._combined("<h1>floor</h1>", executed, "floor"), tmp / "floor.html"
+            )
 
         def full() -> None:
             report.run_report(paths.SAMPLE_CLIENT, tmp / "out", pdf=False)
@@ -81,9 +85,15 @@ def bench_widget(repeat: int) -> tuple[float, float]:
 
     client = load_client(paths.SAMPLE_CLIENT)
     st = client.settings.stress_test
-    first = stress_report(client, cut=st.cut, start_month=st.start_month,
-                          target_margin=st.target_margin, volatility=st.volatility,
-                          runs=st.runs, seed=st.seed)
+    first = stress_report(
+        client,
+        cut=st.cut,
+        start_month=st.start_month,
+        target_margin=st.target_margin,
+        volatility=st.volatility,
+        runs=st.runs,
+        seed=st.seed,
+    )
     panel = stress_panel(client, first)
 
     def render() -> None:
@@ -115,11 +125,15 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     full, floor = bench_report(args.repeat)
-    print(f"(a) report pack / floor:      {full / floor:5.2f}  "
-          f"(report {full:.2f} s, floor {floor:.2f} s; target <= 1.5)")
+    print(
+        f"(a) report pack / floor:      {full / floor:5.2f}  "
+        f"(report {full:.2f} s, floor {floor:.2f} s; target <= 1.5)"
+    )
     update, bare = bench_widget(args.repeat)
-    print(f"(b) live update / bare redraw: {update / bare:5.2f}  "
-          f"(update {update * 1000:.0f} ms, redraw {bare * 1000:.0f} ms; target <= 1.5)")
+    print(
+        f"(b) live update / bare redraw: {update / bare:5.2f}  "
+        f"(update {update * 1000:.0f} ms, redraw {bare * 1000:.0f} ms; target <= 1.5)"
+    )
     return 0
 
 

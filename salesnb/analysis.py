@@ -260,7 +260,7 @@ class PlanReport:
     def tables(self) -> dict[str, pd.DataFrame]:
         funnels = pd.concat(
             {name: b.funnel for name, b in self.business_plans.items()}, names=["rep", "stage"]
-        )
+        ).reset_index(level="stage")
         goals = pd.DataFrame(
             {"prior_year": self.prior.to_numpy(), "goal": self.monthly.to_numpy()},
             index=self.monthly.index.astype(str),

@@ -877,7 +877,7 @@ class Client:
     @property
     def slug(self) -> str:
         """A file-safe name for the client's reports, from the folder's name."""
-        return slugify(self.folder.name)
+        return slugify(self.folder.resolve().name)
 
     @property
     def months(self) -> pd.PeriodIndex:

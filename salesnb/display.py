@@ -146,6 +146,7 @@ def record(section: str, figures: Mapping[str, Any], tables: Mapping[str, pd.Dat
     payload = {
         "section": section,
         "figures": _clean(dict(figures)),
-        "tables": {name: table_payload(frame) for name, frame in tables.items()},
+        # a list, not a mapping: saved notebooks sort mapping keys, and the sheets keep this order
+        "tables": [{"name": name, **table_payload(frame)} for name, frame in tables.items()],
     }
     display({FIGURES_MIMETYPE: payload}, raw=True)

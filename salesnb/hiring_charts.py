@@ -32,18 +32,21 @@ from salesnb.widgets import LivePanel, figures, live_panel, slider
 
 __all__ = [
     "DRIVER_NAMES",
+    "LATE",
     "capacity_figure",
     "draw_capacity",
     "draw_headcount",
     "draw_org_chart",
     "draw_simulation",
     "draw_tornado",
+    "driver_value",
     "headcount_figure",
     "hiring_panel",
     "org_chart_figure",
     "org_chart_height",
     "quarter_summary",
     "recruit_message",
+    "sensitivity_table",
     "simulation_figure",
     "tornado_figure",
 ]
@@ -178,7 +181,8 @@ def recruit_message(report: HiringReport) -> str:
         late = plan.late_hires
         head = (
             f"**Recruit now: {late} of the {plan.hires} hires {'is' if late == 1 else 'are'} "
-            f"already late.** {'Its' if late == 1 else 'Their'} requisition should have opened "
+            f"already late.** {'Its requisition' if late == 1 else 'Their requisitions'} should "
+            "have opened "
             f"before {_month_text(plan.as_of)}; even opened this month, "
             f"{'that hire is' if late == 1 else 'those hires are'} fully productive only from "
             f"{_month_text(schedule.loc[schedule['late'], 'productive_by'].min())}."
@@ -195,6 +199,49 @@ def recruit_message(report: HiringReport) -> str:
             f"{_month_text(later)}."
         )
     return head
+
+
+def driver_value(driver: str, value: float) -> str:
+    """A driver's value as a client reads it: ``4 months`` or ``80%``."""
+    if driver in ("ramp_months", "lead_time_months"):
+        return _whole_months(value)
+    return f"{value:.0%}"
+
+
+def sensitivity_table(report: HiringReport) -> pd.DataFrame:
+    """The sensitivity runs beside the plan, ready for :func:`salesnb.display.format_frame`.
+
+    Returns
+    -------
+    DataFrame
+        One row for the plan, then one per driver and case (``Attainment, low``),
+        columns ``Value`` (text), ``Hires`` and ``Late hires`` (text),
+        ``Shortfall`` and ``Cost of the plan`` (money). Empty when the report was
+        made without the sensitivity runs.
+    """
+    columns = ["Value", "Hires", "Late hires", "Shortfall", "Cost of the plan"]
+    table = report.sensitivity
+    if table is None:
+        return pd.DataFrame(columns=columns, dtype=object)
+    plan = report.plan
+    rows = {
+        "The plan": [
+            "as assumed",
+            str(plan.hires),
+            str(plan.late_hires),
+            plan.shortfall,
+            plan.total_cost,
+        ],
+    }
+    for r in table.itertuples(index=False):
+        rows[f"{DRIVER_NAMES.get(r.driver, r.driver)}, {r.case}"] = [
+            driver_value(r.driver, r.value),
+            str(r.hires),
+            str(r.late_hires),
+            float(r.shortfall),
+            float(r.cost),
+        ]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
 # ----------------------------------------------------------------------------
@@ -286,10 +333,10 @@ def draw_headcount(ax: Axes, report: HiringReport, currency: str) -> None:
         bottom += values
     for xi, total in zip(x, bottom, strict=True):
         ax.text(xi, total + 0.1, f"{total:.0f}", ha="center", va="bottom", fontsize=8)
-    ax.step(
-        x,
-        cap["required"],
-        where="mid",
+    ax.stairs(
+        cap["required"].to_numpy(),
+        np.arange(len(x) + 1) - 0.5,
+        baseline=None,
         color=SCENARIO,
         linewidth=1.8,
         label="Fully productive reps the objective needs",
@@ -382,28 +429,51 @@ def draw_org_chart(ax: Axes, report: HiringReport, currency: str) -> None:
                         fontsize=8,
                         color=colour,
                     )
-            ax.plot(req, row, marker="D", markersize=7, markerfacecolor="white",
-                    markeredgecolor=colour, markeredgewidth=1.5, linestyle="none")
+            ax.plot(
+                req,
+                row,
+                marker="D",
+                markersize=7,
+                markerfacecolor="white",
+                markeredgecolor=colour,
+                markeredgewidth=1.5,
+                linestyle="none",
+            )
         if productive > start:
             ax.barh(row, productive - start, left=start, height=0.5, color=colour, alpha=0.35)
             if productive - start >= 2:
-                ax.text((start + productive) / 2, row, "ramp", ha="center", va="center",
-                        fontsize=8, color="black")
+                ax.text(
+                    (start + productive) / 2,
+                    row,
+                    "ramp",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="black",
+                )
         if end > productive:
             ax.barh(row, end - productive, left=productive, height=0.5, color=colour)
         if at(person.productive_by) >= 0 and at(person.productive_by) < end:
-            ax.plot(productive, row - 0.38, marker="v", markersize=7, color="black",
-                    linestyle="none")
-        if at(person.start) < 0:
-            ax.text(0.15, row, f"since {person.start}", ha="left", va="center", fontsize=8,
-                    color="white" if productive <= 0 else "black")
+            ax.plot(
+                productive, row - 0.38, marker="v", markersize=7, color="black", linestyle="none"
+            )
         if not pd.isna(person.end) and at(person.end) < n - 1:
-            ax.text(end + 0.15, row, f"leaves after {person.end}", ha="left", va="center",
-                    fontsize=8, color=NEUTRAL)
+            ax.text(
+                end + 0.15,
+                row,
+                f"leaves after {person.end}",
+                ha="left",
+                va="center",
+                fontsize=8,
+                color=NEUTRAL,
+            )
     as_of = at(plan.as_of)
     ax.axvline(as_of, color="black", linestyle=":", linewidth=1.2)
     ax.text(as_of + 0.1, -0.75, f"as of {plan.as_of}", fontsize=8, va="bottom")
-    labels = [f"{p.name}\n{p.role}" for p in people.itertuples(index=False)]
+    labels = [
+        f"{p.name}\n{p.role}" + ("" if p.planned else f", since {p.start}")
+        for p in people.itertuples(index=False)
+    ]
     ax.set_yticks(range(len(people)), labels, fontsize=9)
     ax.set_ylim(len(people) - 0.5, -0.9)
     ax.set_xticks(np.arange(n) + 0.5, _month_labels(months), fontsize=9)
@@ -421,14 +491,26 @@ def draw_org_chart(ax: Axes, report: HiringReport, currency: str) -> None:
         Patch(facecolor=LATE, label="Late hire"),
         Patch(facecolor=GOOD, alpha=0.35, label="Ramping (lighter)"),
         Patch(facecolor="none", edgecolor=NEUTRAL, linestyle="--", label="Recruiting"),
-        Line2D([], [], marker="D", markerfacecolor="white", markeredgecolor=NEUTRAL,
-               linestyle="none", label="Requisition opens"),
-        Line2D([], [], marker="v", color="black", linestyle="none",
-               label="Fully productive from"),
+        Line2D(
+            [],
+            [],
+            marker="D",
+            markerfacecolor="white",
+            markeredgecolor=NEUTRAL,
+            linestyle="none",
+            label="Requisition opens",
+        ),
+        Line2D([], [], marker="v", color="black", linestyle="none", label="Fully productive from"),
         Line2D([], [], color="black", linestyle=":", label="As-of month"),
     ]
-    ax.legend(handles=handles, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06),
-              ncol=4, fontsize=9)
+    ax.legend(
+        handles=handles,
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.06),
+        ncol=4,
+        fontsize=9,
+    )
 
 
 def org_chart_figure(report: HiringReport, currency: str) -> Figure:
@@ -445,72 +527,108 @@ def org_chart_figure(report: HiringReport, currency: str) -> Figure:
 def draw_tornado(axes: Sequence[Axes], report: HiringReport, currency: str) -> None:
     """Change in hires, shortfall and plan cost when one driver moves to a low or high value.
 
-    Drivers are sorted with the one that moves the hires most on top (then by cost).
-    ``axes`` are three axes sharing the drivers: hires, shortfall, cost.
+    ``axes`` are three axes, one per measure (hires, shortfall of late hires,
+    cost of the plan), with the drivers as rows: the driver that moves the hires
+    most on top, then by cost. Each row has two bars, the driver's low value
+    (light) and high value (dark); a row with no change says so.
     """
     table = report.sensitivity
     if table is None:
         return
-    plan = report.plan
-    frame = table.assign(cost_change=table["cost"] - plan.total_cost)
+    frame = table.assign(cost_change=table["cost"] - report.plan.total_cost)
+    # to the cent, so a difference of float noise shows as no change
+    frame[["shortfall_change", "cost_change"]] = frame[["shortfall_change", "cost_change"]].round(2)
     measures = (
-        ("hires_change", "Hires", lambda v: f"{v:+.0f}"),
+        ("hires_change", "Planned hires", lambda v: f"{v:+.0f}"),
         ("shortfall_change", "Revenue shortfall of late hires", lambda v: _signed(v, currency)),
         ("cost_change", "Cost of the plan", lambda v: _signed(v, currency)),
     )
     spans = frame.groupby("driver", sort=False).agg(
-        hires=("hires_change", lambda s: s.abs().max()),
-        cost=("cost_change", lambda s: s.abs().max()),
+        hires=("hires_change", lambda v: v.abs().max()),
+        cost=("cost_change", lambda v: v.abs().max()),
     )
     order = spans.sort_values(["hires", "cost"], ascending=False, kind="stable").index.tolist()
-    labels = []
-    for driver in order:
-        rows = frame[frame["driver"] == driver].set_index("case")
-        labels.append(
-            f"{DRIVER_NAMES.get(driver, driver)}\n"
-            f"{_driver_values(driver, rows.loc['low', 'value'], rows.loc['high', 'value'])}"
-        )
+    cases = {driver: frame[frame["driver"] == driver].set_index("case") for driver in order}
+    labels = [
+        f"{DRIVER_NAMES.get(d, d)}\n"
+        f"{_driver_values(d, cases[d].loc['low', 'value'], cases[d].loc['high', 'value'])}"
+        for d in order
+    ]
     y = np.arange(len(order))
     for ax, (column, title, fmt) in zip(axes, measures, strict=True):
         widest = float(frame[column].abs().max())
         for k, driver in enumerate(order):
-            rows = frame[frame["driver"] == driver].set_index("case")
+            rows = cases[driver]
             for case, offset, colour in (("low", -0.19, "#7fa7cf"), ("high", 0.19, BASELINE)):
                 value = float(rows.loc[case, column])
-                ax.barh(k + offset, value, height=0.36, color=colour,
-                        label=f"{case.capitalize()} value" if k == 0 else None)
+                ax.barh(
+                    k + offset,
+                    value,
+                    height=0.36,
+                    color=colour,
+                    label=f"{case.capitalize()} value" if k == 0 else None,
+                )
                 if value != 0:
-                    ax.text(value, k + offset, f" {fmt(value)} " if value > 0 else
-                            f" {fmt(value)} ", ha="left" if value > 0 else "right",
-                            va="center", fontsize=8)
-            if (rows[column] == 0).all():
+                    ax.text(
+                        value,
+                        k + offset,
+                        _plain(f" {fmt(value)} "),
+                        ha="left" if value > 0 else "right",
+                        va="center",
+                        fontsize=8,
+                    )
+            if widest and (rows[column] == 0).all():
                 ax.text(0, k, "  no change", ha="left", va="center", fontsize=8, color=NEUTRAL)
         ax.axvline(0, color="black", linewidth=0.8)
-        limit = widest * 1.6 if widest else 1.0
-        ax.set_xlim(-limit, limit)
-        ax.set_yticks(y, labels if ax is axes[0] else [""] * len(y))
+        ax.set_yticks(y)
         ax.set_ylim(len(y) - 0.5, -0.5)
         ax.set_title(title, fontsize=10)
-        if column == "hires_change":
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if widest:
+            ax.set_xlim(-widest * 1.7, widest * 1.7)
+            if column == "hires_change":
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            else:
+                _money_axis(ax, currency, axis="x")
         else:
-            _money_axis(ax, currency, axis="x")
+            ax.set_xlim(-1, 1)
+            ax.set_xticks([])
+            ax.text(
+                0.5,
+                0.5,
+                "No change for any driver",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color=NEUTRAL,
+                fontsize=9,
+                bbox={"facecolor": "white", "edgecolor": "none"},
+            )
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="y", length=0)
-    axes[0].legend(frameon=False, loc="lower left", fontsize=8)
+    axes[0].set_yticks(y, labels)
+    for ax in axes[1:]:
+        ax.tick_params(axis="y", labelleft=False)
+    axes[0].legend(frameon=False, loc="upper left", bbox_to_anchor=(0.0, -0.1), ncol=2, fontsize=8)
 
 
 def _signed(value: float, currency: str) -> str:
     return ("+" if value > 0 else "") + money(value, currency)
 
 
+def _plain(text: str) -> str:
+    """Text shown as it is: a dollar sign would otherwise start matplotlib's maths mode."""
+    return text.replace("$", r"\$")
+
+
 def tornado_figure(report: HiringReport, currency: str) -> Figure:
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained", sharey=True)
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), layout="constrained", sharey=True)
     draw_tornado(axes, report, currency)
+    plan = report.plan
     fig.suptitle(
-        f"When one driver moves: change from the plan ({report.plan.hires} hires, "
-        f"{money(report.plan.shortfall, currency)} shortfall, "
-        f"{money(report.plan.total_cost, currency)} cost)",
+        _plain(
+            f"One driver at a time: change from the plan ({plan.hires} hires, "
+            f"{money(plan.shortfall, currency)} shortfall, {money(plan.total_cost, currency)} cost)"
+        ),
         fontsize=11,
     )
     return fig
@@ -522,7 +640,7 @@ def tornado_figure(report: HiringReport, currency: str) -> Figure:
 
 
 def draw_simulation(axes: Sequence[Axes], report: HiringReport, currency: str) -> None:
-    """Share of simulated plans by number of hires, and the shortfall of those with one."""
+    """Share of simulated plans by number of hires; the shortfall of those with a late hire."""
     mc = report.simulation
     if mc is None:
         return
@@ -544,35 +662,45 @@ def draw_simulation(axes: Sequence[Axes], report: HiringReport, currency: str) -
     )
     ax_hires.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_hires.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax_hires.set_ylim(0, float(counts.max()) / total * 1.15)
     ax_hires.set_ylabel("Share of simulated plans")
     ax_hires.set_xlabel("Planned hires")
     _tidy(ax_hires)
 
     short = runs["shortfall"].to_numpy()
     some = short[short > 0]
-    none_share = 1 - len(some) / total
     s = mc.summary["shortfall"]
     ax_short.set_title(
-        f"Revenue shortfall of late hires: none in {none_share:.0%} of plans\n"
-        f"P10 {money(s['p10'], currency)}, P50 {money(s['p50'], currency)}, "
-        f"P90 {money(s['p90'], currency)}",
+        _plain(
+            f"Revenue shortfall of late hires: none in {1 - len(some) / total:.0%} of plans\n"
+            f"P10 {money(s['p10'], currency)}, P50 {money(s['p50'], currency)}, "
+            f"P90 {money(s['p90'], currency)}"
+        ),
         fontsize=10,
     )
     if len(some):
-        ax_short.hist(some, bins=20, color=LATE, weights=np.full(len(some), 1 / total))
-        ax_short.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax_short.set_xlabel("Shortfall, plans with a late hire only")
+        ax_short.hist(some, bins=20, color=LATE)
+        ax_short.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax_short.set_ylabel("Simulated plans")
+        ax_short.set_xlabel("Shortfall (plans with a late hire only)")
         _money_axis(ax_short, currency, axis="x")
     else:
-        ax_short.text(0.5, 0.5, "No simulated plan has a late hire", ha="center",
-                      va="center", transform=ax_short.transAxes, color=NEUTRAL)
+        ax_short.text(
+            0.5,
+            0.5,
+            "No simulated plan has a late hire",
+            ha="center",
+            va="center",
+            transform=ax_short.transAxes,
+            color=NEUTRAL,
+        )
         ax_short.set_xticks([])
         ax_short.set_yticks([])
     _tidy(ax_short)
 
 
 def simulation_figure(report: HiringReport, currency: str) -> Figure:
-    fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), layout="constrained")
+    fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), layout="constrained")
     draw_simulation((axes[0], axes[1]), report, currency)
     return fig
 
@@ -593,15 +721,18 @@ def hiring_panel(client: Client, report: HiringReport) -> LivePanel:
     a = report.assumptions
     controls = {
         "ramp_months": slider("Ramp (months)", a.ramp_length, 0, 12, 1, whole=True),
-        "lead_time_months": slider("Recruiting lead time (months)", a.lead_time_months, 0, 12,
-                                   1, whole=True),
+        "lead_time_months": slider(
+            "Recruiting lead time (months)", a.lead_time_months, 0, 12, 1, whole=True
+        ),
         "attainment": slider("Attainment", a.attainment, 0.4, 1.4, 0.01, percent=True),
-        "attrition_rate": slider("Attrition a year", a.attrition_rate, 0.0, 0.5, 0.01,
-                                 percent=True),
+        "attrition_rate": slider(
+            "Attrition a year", a.attrition_rate, 0.0, 0.5, 0.01, percent=True
+        ),
     }
 
-    def compute(ramp_months: int, lead_time_months: int, attainment: float,
-                attrition_rate: float) -> HiringReport:
+    def compute(
+        ramp_months: int, lead_time_months: int, attainment: float, attrition_rate: float
+    ) -> HiringReport:
         return hiring_report(
             client,
             # the report's own ramp (a client's curve included) unless the slider moved
@@ -621,16 +752,18 @@ def hiring_panel(client: Client, report: HiringReport) -> LivePanel:
     def summarize(result: HiringReport) -> pd.DataFrame:
         plan = result.plan
         first = plan.schedule["open_req_by"].min() if plan.hires else None
-        return key_figures({
-            "Planned hires": f"{plan.hires}",
-            "Late hires": f"{plan.late_hires}",
-            "First requisition by": "none needed" if first is None else str(first),
-            "Revenue shortfall of late hires": money(plan.shortfall, currency),
-            "Objective not covered by capacity": money(
-                float(plan.capacity["gap"].clip(lower=0).sum()), currency
-            ),
-            "Cost of the plan": money(plan.total_cost, currency),
-        })
+        return key_figures(
+            {
+                "Planned hires": f"{plan.hires}",
+                "Late hires": f"{plan.late_hires}",
+                "First requisition by": "none needed" if first is None else str(first),
+                "Revenue shortfall of late hires": money(plan.shortfall, currency),
+                "Objective not covered by capacity": money(
+                    float(plan.capacity["gap"].clip(lower=0).sum()), currency
+                ),
+                "Cost of the plan": money(plan.total_cost, currency),
+            }
+        )
 
     figs = figures((1, 1, (12, 4.6)), (1, 1, (12, org_chart_height(report))))
     return live_panel(controls, compute, draw, summarize, figs, first=report)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -34,7 +35,7 @@ from salesnb.widgets import LivePanel, figures, live_panel, slider
 
 __all__ = [
     "answers_html",
-    "assumptions_table",
+    "assumptions_html",
     "business_plan_table",
     "draw_funnel",
     "draw_goals",
@@ -123,7 +124,7 @@ def draw_goals(axes: tuple[Axes, Axes], report: PlanReport, currency: str) -> No
     ax_month.set_xticks(x, [f"{m:%b}" for m in months])
     ax_month.set_title(f"Monthly goal, {_span(months)}")
     _money_axis(ax_month, currency)
-    ax_month.set_ylim(0, max(report.monthly.max(), np.nanmax([*report.prior, 0.0])) * 1.18)
+    ax_month.set_ylim(0, max(report.monthly.max(), np.nanmax([*report.prior, 0.0])) * 1.3)
     ax_month.legend(frameon=False, loc="upper left")
     _tidy(ax_month)
 
@@ -132,23 +133,18 @@ def draw_goals(axes: tuple[Axes, Axes], report: PlanReport, currency: str) -> No
     xq = np.arange(len(quarters))
     width = 0.38
     ax_quarter.bar(xq - width / 2, prior, width, color=LAST_YEAR, label="Last year")
-    bars = ax_quarter.bar(xq + width / 2, quarters.to_numpy(), width, color=BASELINE, label="Goal")
-    for bar, value in zip(bars, quarters, strict=True):
-        ax_quarter.text(
-            bar.get_x() + bar.get_width() / 2,
-            bar.get_height(),
-            _short(value, currency),
-            ha="center",
-            va="bottom",
-            fontsize=8,
-        )
-    spans = _quarter_months(months, len(quarters))
-    ax_quarter.set_xticks(
-        xq, [f"{q}\n{_span(m, year=False)}" for q, m in zip(quarters.index, spans, strict=True)]
+    ax_quarter.bar(
+        xq + width / 2, quarters.to_numpy(), width, color=BASELINE, label="Goal (amount below)"
     )
+    spans = _quarter_months(months, len(quarters))
+    ticks = [
+        f"{q}\n{_span(m, year=False)}\n{_short(v, currency)}"
+        for q, m, v in zip(quarters.index, spans, quarters, strict=True)
+    ]
+    ax_quarter.set_xticks(xq, ticks)
     ax_quarter.set_title("Quarterly goal")
     _money_axis(ax_quarter, currency)
-    ax_quarter.set_ylim(0, max(quarters.max(), np.nanmax([*prior, 0.0])) * 1.18)
+    ax_quarter.set_ylim(0, max(quarters.max(), np.nanmax([*prior, 0.0])) * 1.3)
     ax_quarter.legend(frameon=False, loc="upper left", ncols=2)
     _tidy(ax_quarter)
 
@@ -263,14 +259,17 @@ def draw_quotas(ax: Axes, report: PlanReport, currency: str) -> None:
             f"({report.over_assignment:.0%} of the goal)"
         )
     )
+    handles = [
+        Patch(color=BASELINE, label="Quota"),
+        Patch(color=STRETCH, label=f"Stretch (+{report.stretch:.0%})"),
+    ]
+    if SCENARIO in colours:
+        handles.append(Patch(color=SCENARIO, label=f"Quota outside {low:g}-{high:g}x OTE"))
     ax.legend(
-        handles=[
-            Patch(color=BASELINE, label="Quota"),
-            Patch(color=STRETCH, label=f"Stretch (+{report.stretch:.0%})"),
-            Patch(color=SCENARIO, label=f"Quota outside {low:g}-{high:g}x OTE"),
-        ],
+        handles=handles,
         frameon=False,
-        loc="lower right",
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
         fontsize=9,
     )
     ax.spines[["top", "right"]].set_visible(False)
@@ -359,7 +358,7 @@ def business_plan_table(report: PlanReport) -> pd.DataFrame:
         for stage in ["opportunities", *[s for s in stages if s != "opportunities"]]:
             cells += [f"{funnel.loc[stage, 'per_month']:,}", f"{funnel.loc[stage, 'per_week']:,}"]
         columns[name] = cells
-    return pd.DataFrame(columns, index=pd.Index(rows, name=""), dtype=object)
+    return pd.DataFrame(columns, index=pd.Index(rows), dtype=object)
 
 
 def draw_funnel(ax: Axes, report: PlanReport, currency: str, rep: str | None = None) -> None:
@@ -389,7 +388,7 @@ def draw_funnel(ax: Axes, report: PlanReport, currency: str, rep: str | None = N
         ax.text(
             label_x,
             yi,
-            f"{row.per_month:,} {stage} a month  ({row.per_week:,} a week)",
+            _plain(f"{row.per_month:,} {stage} a month  ({row.per_week:,} a week)"),
             va="center",
             fontsize=10,
             fontweight="bold" if stage == "opportunities" else "normal",
@@ -399,7 +398,7 @@ def draw_funnel(ax: Axes, report: PlanReport, currency: str, rep: str | None = N
         ax.text(
             label_x,
             y[k] - 0.5,
-            f"{ratio:.0%} of {stages[k]} lead to {stages[k + 1]}",
+            _plain(f"{ratio:.0%} of {stages[k]} lead to {stages[k + 1]}"),
             va="center",
             fontsize=8,
             color=NEUTRAL,
@@ -472,20 +471,21 @@ def draw_pipeline_timing(
     if as_of is not None:
         past = int(sum(m < as_of for m in enter))
         if past:
-            ax.axvspan(-0.5, past - 0.5, color="#f2dcdb", zorder=0)
+            ax.axvspan(-0.5, past - 0.5, color="#f2dcdb", zorder=0, label="_past")
             ax.text(
                 (past - 1) / 2,
-                top * 1.12,
+                top * 1.27,
                 f"before {as_of:%b %Y}:\nshould be open already",
                 ha="center",
                 va="top",
                 fontsize=8,
                 color=SCENARIO,
             )
-    ax.set_xticks(x, [f"{m:%b}\n{m:%Y}" if k == 0 or m.month == 1 else f"{m:%b}"
-                      for k, m in enumerate(enter)])
+    ax.set_xticks(
+        x, [f"{m:%b}\n{m:%Y}" if k == 0 or m.month == 1 else f"{m:%b}" for k, m in enumerate(enter)]
+    )
     ax.set_xlim(-0.5, len(x) - 0.5)
-    ax.set_ylim(0, top * 1.15)
+    ax.set_ylim(0, top * 1.3)
     ax.set_xlabel(f"Month the pipeline must enter ({_lag(report)} months before the quota month)")
     ax.set_title("Pipeline to create each month, by rep")
     _money_axis(ax, currency)
@@ -524,8 +524,8 @@ def draw_objectives(ax: Axes, report: PlanReport, currency: str) -> None:
             fontsize=9,
         )
     ax.set_xticks(x, [f"{q}\n{_span(m)}" for q, m in zip(quarters.index, spans, strict=True)])
-    ax.set_ylim(0, float(quarters.max()) * 1.15)
-    ax.set_title(f"Revenue objective by quarter, {len(report.objectives)} months")
+    ax.set_ylim(0, float(quarters.max()) * 1.35)
+    ax.set_title(f"Revenue objective by quarter, {_span(report.objectives.index)}")
     _money_axis(ax, currency)
     handles = [Patch(color=BASELINE, label="Plan year (the goals above)")]
     if len(quarters) > plan_quarters:
@@ -568,32 +568,66 @@ def objectives_table(report: PlanReport) -> pd.DataFrame:
 # ----------------------------------------------------------------------------
 
 
+class _Text(HTML):
+    """HTML that shows as readable text where HTML is not rendered (and in nbval's text/plain).
+
+    Wrapped in a class that tells MathJax (in JupyterLab) to leave it alone: it
+    would otherwise read the text between two $ signs as a formula.
+    """
+
+    def __init__(self, markup: str, text: str) -> None:
+        super().__init__(f'<div class="tex2jax_ignore mathjax_ignore">{markup}</div>')
+        self.text = text
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.text)
+
+
 def answers_html(report: PlanReport) -> HTML:
     """The planning questions and their answers as headings and bullet lists, all escaped.
 
     Questions the settings do not answer are named at the end, so a gap is seen.
     """
-    parts = []
+    parts, lines = [], []
     for key, answers in report.questions.items():
-        title = html.escape(PLANNING_QUESTIONS.get(key, key))
+        title = PLANNING_QUESTIONS.get(key, key)
         items = "".join(f"<li>{html.escape(str(a))}</li>" for a in answers)
-        parts.append(f"<h4>{title}</h4><ul>{items}</ul>")
+        parts.append(f"<h4>{html.escape(title)}</h4><ul>{items}</ul>")
+        lines += [title, *(f"- {a}" for a in answers), ""]
+    if not report.questions:
+        note = "The settings answer none of the planning questions yet."
+        parts.append(f"<p>{note}</p>")
+        lines += [note, ""]
     missing = [PLANNING_QUESTIONS[k] for k in PLANNING_QUESTIONS if k not in report.questions]
     if missing:
-        listed = "; ".join(html.escape(m.lower()) for m in missing)
-        parts.append(f"<p><em>Not answered in the settings: {listed}.</em></p>")
-    if not report.questions:
-        parts.insert(0, "<p>The settings answer none of the planning questions yet.</p>")
-    # MathJax (in JupyterLab) would read text between two $ signs as a formula.
-    return HTML('<div class="tex2jax_ignore mathjax_ignore">' + "\n".join(parts) + "</div>")
+        listed = "; ".join(m.lower() for m in missing)
+        parts.append(f"<p><em>Not answered in the settings: {html.escape(listed)}.</em></p>")
+        lines.append(f"Not answered in the settings: {listed}.")
+    return _Text("\n".join(parts), "\n".join(lines).strip())
 
 
-def assumptions_table(report: PlanReport) -> pd.DataFrame:
-    """The assumptions the plan rests on, numbered from 1, with whether each still holds."""
-    frame = report.assumptions.rename(
-        columns={"assumption": "Assumption", "still_true": "Still true?", "note": "Note"}
+def assumptions_html(report: PlanReport) -> HTML:
+    """The assumptions the plan rests on, with whether each still holds, as an escaped table.
+
+    HTML rather than a DataFrame so that long assumptions are shown in full.
+    """
+    if report.assumptions.empty:
+        return _Text("<p>The settings list no assumptions yet.</p>", "No assumptions listed.")
+    head = "".join(f"<th>{h}</th>" for h in ("", "Assumption", "Still true?", "Note"))
+    rows, lines = [], []
+    for number, row in enumerate(report.assumptions.itertuples(index=False), start=1):
+        cells = [str(number), row.assumption, row.still_true, row.note]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+        note = f" ({row.note})" if row.note else ""
+        lines.append(f"{number}. {row.assumption}: still true? {row.still_true}{note}")
+    table = (
+        '<table class="dataframe"><thead><tr>'
+        + head
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
     )
-    return frame.set_axis(pd.RangeIndex(1, len(frame) + 1, name=""), axis=0)
+    return _Text(table, "\n".join(lines))
 
 
 # ----------------------------------------------------------------------------
@@ -618,7 +652,11 @@ def plan_panel(client: Client, report: PlanReport) -> LivePanel:
             percent=True,
         ),
         "stretch": slider(
-            "Stretch above quota", report.stretch, 0.0, max(0.5, report.stretch), 0.01,
+            "Stretch above quota",
+            report.stretch,
+            0.0,
+            max(0.5, report.stretch),
+            0.01,
             percent=True,
         ),
         "coverage": slider(

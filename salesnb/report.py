@@ -43,7 +43,7 @@ import pandas as pd
 import yaml
 
 from salesnb import __version__, paths
-from salesnb.client import Client, ClientFolderError, load_client, validate
+from salesnb.client import Client, ClientFolderError, load_client, slugify, validate
 from salesnb.display import FIGURES_MIMETYPE
 
 __all__ = [
@@ -270,11 +270,16 @@ def _write_excel(
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         inputs.to_excel(writer, sheet_name=sheet_name("Inputs"))
         for section in sections.values():
-            for name, payload in section.get("tables", {}).items():
-                _frame(payload).to_excel(writer, sheet_name=sheet_name(name))
+            for payload in section.get("tables", []):
+                _frame(payload).to_excel(writer, sheet_name=sheet_name(payload["name"]))
         for ws in writer.book.worksheets:
             ws.column_dimensions["A"].width = 34
             ws.freeze_panes = "B2"
+            # Client text is data, never a formula: "=HYPERLINK(...)" as a name stays text.
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
 
 
 def find_chromium() -> str | None:
@@ -368,6 +373,11 @@ def run_report(
     """
     started = time.perf_counter()
     say = log or (lambda _line: None)
+    reserved = {"client_dir", "interactive"} & set(parameters or {})
+    if reserved:
+        raise ReportError(
+            f"{', '.join(sorted(reserved))} cannot be set for a report: the runner sets it"
+        )
     client = load_client(folder)
     sources = _available(notebooks)
     out_dir = Path(out_dir)
@@ -533,7 +543,18 @@ def run_batch(
     failed: dict[str, str] = {}
     folders = [Path(f) for f in folders]
     ready = []
+    taken: dict[str, str] = {}
     for folder in folders:
+        slug = slugify(folder.resolve().name)
+        if slug in taken:
+            failed[folder.name] = (
+                f"{folder.name}: its report folder '{slug}' is already used by client folder "
+                f"'{taken[slug]}' in this run; rename one of the two folders"
+            )
+            if on_client_done:
+                on_client_done()
+            continue
+        taken[slug] = folder.name
         problems = validate(folder)
         if problems:
             failed[folder.name] = str(ClientFolderError(folder, problems))

@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import openpyxl
@@ -27,10 +28,14 @@ from salesnb import paths
 from salesnb.cli import main
 from salesnb.client import load_client, slugify
 from salesnb.display import FIGURES_MIMETYPE
-from salesnb.report import ReportError, _inside, find_chromium
+from salesnb.report import NOTEBOOKS, ReportError, _inside, find_chromium
 
 SAMPLE = paths.SAMPLE_CLIENT
 STRESS_TEST = "02-pro-forma-stress-test.ipynb"
+#: The notebooks of a full report pack (those that exist yet).
+PACK_NOTEBOOKS = [name for name in NOTEBOOKS if (paths.NOTEBOOKS / name).is_file()]
+#: Tests of the runner's mechanics run the stress test alone, to keep the suite quick.
+ONLY_STRESS_TEST = ["--notebook", STRESS_TEST]
 #: Headline figures a reader of figures.json relies on (documented for consultants).
 PROFORMA_FIGURES = {
     "baseline_income",
@@ -81,14 +86,19 @@ def _staging_left(out: Path) -> list[str]:
     return [p.name for p in out.iterdir() if p.name.startswith(".")]
 
 
-def _committed_figures() -> dict[str, object]:
-    nb = nbformat.read(paths.NOTEBOOKS / STRESS_TEST, as_version=4)
-    (payload,) = [
+def _committed_records(notebook: str) -> list[dict[str, Any]]:
+    nb = nbformat.read(paths.NOTEBOOKS / notebook, as_version=4)
+    return [
         o["data"][FIGURES_MIMETYPE]
         for cell in nb.cells
         for o in cell.get("outputs", [])
         if FIGURES_MIMETYPE in o.get("data", {})
     ]
+
+
+def _committed_figures() -> dict[str, Any]:
+    """The pro forma figures the committed stress-test notebook recorded (sample client)."""
+    (payload,) = _committed_records(STRESS_TEST)
     return payload["figures"]
 
 
@@ -208,6 +218,7 @@ class TestReport:
     def test_the_pack_holds_every_piece(self, pack):
         for name in ("report.html", "figures.json", "tables.xlsx", f"notebooks/{STRESS_TEST}"):
             assert (pack / name).is_file(), name
+        assert sorted(p.name for p in (pack / "notebooks").iterdir()) == sorted(PACK_NOTEBOOKS)
         assert _staging_left(pack.parent) == []
         assert not (pack.parent / "cedar-ridge.failed").exists()
 
@@ -225,6 +236,8 @@ class TestReport:
         assert figures["client"]["name"] == "Cedar Ridge Technology"
         assert figures["client"]["folder"] == "cedar-ridge"
         assert PROFORMA_FIGURES <= set(figures["proforma"])
+        sections = {rec["section"] for nb in PACK_NOTEBOOKS for rec in _committed_records(nb)}
+        assert sections <= set(figures), "every notebook's recorded section is in figures.json"
         # the sample with its own settings is exactly what the committed notebook shows
         assert figures["proforma"] == _committed_figures()
 
@@ -296,7 +309,9 @@ def test_batch_reports_the_good_clients_and_names_the_broken_one(tmp_path, capsy
     (broken / "roster.csv").unlink()
     out = tmp_path / "out"
 
-    status = main(["report", str(parent), "--all", "--out", str(out), "--no-pdf"])
+    status = main(
+        ["report", str(parent), "--all", "--out", str(out), "--no-pdf", *ONLY_STRESS_TEST]
+    )
     captured = capsys.readouterr()
     assert status == 1
     assert sorted(p.name for p in out.iterdir()) == ["north-star", "south-ridge"]
@@ -350,7 +365,9 @@ def test_a_failing_notebook_never_destroys_an_earlier_report(pack, tmp_path, cap
     before = _files(out / "cedar-ridge")
     figures_before = (out / "cedar-ridge" / "figures.json").read_bytes()
 
-    status = main(["report", str(SAMPLE), "--out", str(out), "--no-pdf", "-p", "cut=2"])
+    status = main(
+        ["report", str(SAMPLE), "--out", str(out), "--no-pdf", "-p", "cut=2", *ONLY_STRESS_TEST]
+    )
     err = capsys.readouterr().err
     assert status == 1
     assert f"{STRESS_TEST} failed" in err
@@ -372,7 +389,8 @@ def test_a_failing_notebook_never_destroys_an_earlier_report(pack, tmp_path, cap
 @pytest.mark.slow
 def test_a_first_run_that_fails_writes_no_report(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["report", str(SAMPLE), "--out", str(out), "--no-pdf", "-p", "cut=2"]) == 1
+    command = ["report", str(SAMPLE), "--out", str(out), "--no-pdf", "-p", "cut=2"]
+    assert main([*command, *ONLY_STRESS_TEST]) == 1
     assert "report written" not in capsys.readouterr().out
     assert sorted(p.name for p in out.iterdir()) == ["cedar-ridge.failed"]
 
