@@ -193,7 +193,7 @@ class TestTables:
 
     def test_recruit_message_names_the_first_requisition(self, report, late_report):
         assert hc.recruit_message(report).startswith(
-            "**Recruit now: open one requisition by February 2027, next month.**"
+            "**Recruit now: open 3 requisitions by March 2027, in 2 months.**"
         )
         assert "already late" in hc.recruit_message(late_report)
 
@@ -202,7 +202,7 @@ class TestTables:
         assert table.index[0] == "The plan"
         assert len(table) == 1 + len(report.sensitivity)
         assert table.loc["Attainment, low", "Hires"] == "4"
-        assert table.loc["Recruiting lead time, high", "Value"] == "4 months"
+        assert table.loc["Recruiting lead time, high", "Value"] == "6 months"
 
 
 class TestHiringPanel:
@@ -211,7 +211,7 @@ class TestHiringPanel:
         assert panel.result is report
         assert panel.values() == {
             "ramp_months": 4,
-            "lead_time_months": 3,
+            "lead_time_months": 5,
             "attainment": 0.8,
             "attrition_rate": 0.12,
         }
@@ -222,6 +222,7 @@ class TestHiringPanel:
         figures = list(panel.figures)
         axes = [fig.axes[0] for fig in figures]
         panel.controls["attainment"].value = 0.7
+        panel.controls["lead_time_months"].value = 4
         before = panel.result.plan
         assert before.late_hires == 0
         panel.controls["lead_time_months"].value = 6

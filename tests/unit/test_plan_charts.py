@@ -141,7 +141,7 @@ class TestBusinessPlan:
         table = pc.business_plan_table(report)
         assert list(table.columns) == [*report.business_plans, "Team"]
         assert table.loc["Quota", "Team"] == pytest.approx(report.quotas["quota"].sum())
-        assert table.loc["Opportunities a month", "Elena Sorensen"] == "12"
+        assert table.loc["Opportunities a month", "Elena Sorensen"] == "14"
 
     def test_pipeline_timing(self, client, report):
         fig = drawn(pc.pipeline_timing_figure(report, CURRENCY, client.settings.as_of_month))
