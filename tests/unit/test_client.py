@@ -286,26 +286,16 @@ class TestExpenseLines:
         set_cell(folder, "expenses.csv", 10, "cut_priority", "")
         check_problem(folder, "expenses.csv", 10, "cut_priority", "priority")
 
-    def test_a_client_that_loads_has_finite_figures(self, folder):
-        # Whatever a folder lacks, a client that loads gives a pro forma of numbers.
+    def test_a_fixed_line_without_amount_never_loads(self, folder):
+        # A blank amount must stop the folder, not become a NaN in every month's income.
         set_cell(folder, "expenses.csv", 4, "amount", "")
-        try:
-            client = load_client(folder)
-        except ClientFolderError:
-            return
-        s = client.settings
-        inputs = pf.inputs_from_tables(
-            months=s.months,
-            revenue_plan=client.revenue_plan,
-            cost_of_sales_rate={name: stream.cost_of_sales for name, stream in s.streams.items()},
-            expenses=client.expenses,
-            roster=client.roster,
-            opening_cash=s.cash.opening,
-            minimum_cash=s.cash.minimum,
-            default_burden=s.default_burden,
-            fixed_schedule=client.expense_schedule,
-        )
-        income = pf.project(inputs)["operating_income"]
+        with pytest.raises(ClientFolderError, match="amount"):
+            load_client(folder)
+
+    def test_the_sample_gives_a_pro_forma_of_numbers(self, folder):
+        from salesnb.analysis import proforma_inputs
+
+        income = pf.project(proforma_inputs(load_client(folder)))["operating_income"]
         assert income.notna().all()
 
     def test_duplicate_line(self, folder):
