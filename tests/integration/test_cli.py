@@ -68,6 +68,21 @@ def _committed_notebooks_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("salesnb.report._execute", committed)
 
 
+def _broken_notebooks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A notebooks folder whose stress-test notebook raises after its parameters.
+
+    Every override a report accepts is checked against the settings before any
+    notebook runs, so a failing notebook has to be made, not provoked.
+    """
+    folder = tmp_path / "broken-notebooks"
+    folder.mkdir()
+    nb = nbformat.read(paths.NOTEBOOKS / STRESS_TEST, as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell('raise RuntimeError("broken on purpose")'))
+    nbformat.write(nb, folder / STRESS_TEST)
+    monkeypatch.setattr("salesnb.paths.NOTEBOOKS", folder)
+
+
 def _rename_client(folder: Path, name: str) -> None:
     settings_file = folder / "settings.yaml"
     settings = yaml.safe_load(settings_file.read_text(encoding="utf-8"))
@@ -359,15 +374,14 @@ def test_client_text_is_never_a_formula_in_the_workbook(tmp_path, capsys, monkey
 
 
 @pytest.mark.slow
-def test_a_failing_notebook_never_destroys_an_earlier_report(pack, tmp_path, capsys):
+def test_a_failing_notebook_never_destroys_an_earlier_report(pack, tmp_path, capsys, monkeypatch):
+    _broken_notebooks(monkeypatch, tmp_path)
     out = tmp_path / "out"
     shutil.copytree(pack, out / "cedar-ridge")  # an earlier good report of this client
     before = _files(out / "cedar-ridge")
     figures_before = (out / "cedar-ridge" / "figures.json").read_bytes()
 
-    status = main(
-        ["report", str(SAMPLE), "--out", str(out), "--no-pdf", "-p", "cut=2", *ONLY_STRESS_TEST]
-    )
+    status = main(["report", str(SAMPLE), "--out", str(out), "--no-pdf", *ONLY_STRESS_TEST])
     err = capsys.readouterr().err
     assert status == 1
     assert f"{STRESS_TEST} failed" in err
@@ -387,12 +401,38 @@ def test_a_failing_notebook_never_destroys_an_earlier_report(pack, tmp_path, cap
 
 
 @pytest.mark.slow
-def test_a_first_run_that_fails_writes_no_report(tmp_path, capsys):
+def test_a_first_run_that_fails_writes_no_report(tmp_path, capsys, monkeypatch):
+    _broken_notebooks(monkeypatch, tmp_path)
     out = tmp_path / "out"
-    command = ["report", str(SAMPLE), "--out", str(out), "--no-pdf", "-p", "cut=2"]
+    command = ["report", str(SAMPLE), "--out", str(out), "--no-pdf"]
     assert main([*command, *ONLY_STRESS_TEST]) == 1
     assert "report written" not in capsys.readouterr().out
     assert sorted(p.name for p in out.iterdir()) == ["cedar-ridge.failed"]
+
+
+@pytest.mark.parametrize(
+    ("override", "words"),
+    [
+        ("cut=2", ["cut", "less than or equal to 1"]),
+        ("start_month=0", ["start_month", "greater than or equal to 1"]),
+        ("growth=-1.5", ["growth", "greater than -1"]),
+        ("lead_time_months=-1", ["lead_time_months", "greater than or equal to 0"]),
+        ("attainment=abc", ["attainment", "valid number"]),
+        ("nonsense=1", ["unknown parameter 'nonsense'"]),
+    ],
+)
+def test_a_bad_override_stops_before_any_notebook_runs(
+    tmp_path, capsys, monkeypatch, override, words
+):
+    ran = []
+    monkeypatch.setattr("salesnb.report._execute", lambda *args, **kwargs: ran.append(args))
+    out = tmp_path / "out"
+    assert main(["report", str(SAMPLE), "--out", str(out), "--no-pdf", "-p", override]) == 1
+    err = capsys.readouterr().err
+    for word in words:
+        assert word in err
+    assert ran == []
+    assert not out.exists() or list(out.iterdir()) == []
 
 
 # ----------------------------------------------------------------------------
