@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from salesnb import hiring as hr
@@ -25,6 +26,7 @@ __all__ = [
     "hiring_report",
     "plan_report",
     "proforma_inputs",
+    "quota_vs_capacity",
     "stress_report",
 ]
 
@@ -228,6 +230,7 @@ class PlanReport:
     objective_quarters: pd.Series
     questions: dict[str, list[str]]
     assumptions: pd.DataFrame
+    capacity: pd.DataFrame | None = None
 
     def figures(self) -> dict[str, float | int | None]:
         prior_total = float(self.prior.sum())
@@ -255,6 +258,12 @@ class PlanReport:
                 f"objective_q{i + 1}": float(v)
                 for i, v in enumerate(self.objective_quarters.iloc[:6])
             },
+            "team_capacity": None
+            if self.capacity is None
+            else float(self.capacity.loc["Year", "capacity"]),
+            "capacity_to_quota": None
+            if self.capacity is None
+            else float(self.capacity.loc["Year", "capacity_to_quota"]),
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -276,6 +285,7 @@ class PlanReport:
             "Objectives (18 months)": self.objectives.to_frame().set_axis(
                 self.objectives.index.astype(str), axis=0
             ),
+            **({} if self.capacity is None else {"Quota vs team capacity": self.capacity}),
         }
 
 
@@ -347,6 +357,17 @@ def plan_report(
         ],
         columns=["assumption", "still_true", "note"],
     )
+    capacity = None
+    if s.hiring is not None:
+        if len(client.objectives):
+            objective = hiring_objective(client)
+        else:
+            months = pd.period_range(first, periods=s.hiring.horizon_months, freq="M", name="month")
+            objective = (objectives.reindex(months) * s.hiring.new_business_share).rename(
+                "objective"
+            )
+        team = hiring_report(client, simulate=False, objective=objective).plan.capacity
+        capacity = quota_vs_capacity(monthly_quotas.sum(axis=1), team["capacity"])
     return PlanReport(
         prior=prior,
         goal=goal,
@@ -365,7 +386,49 @@ def plan_report(
         objective_quarters=pl.quarterly_goals(quarters),
         questions=questions,
         assumptions=assumptions,
+        capacity=capacity,
     )
+
+
+def quota_vs_capacity(quota: pd.Series, capacity: pd.Series) -> pd.DataFrame:
+    """The plan's quotas beside what the hiring timeline's team is expected to bring in.
+
+    Parameters
+    ----------
+    quota : Series
+        The team's quota by month of the plan year.
+    capacity : Series
+        Expected capacity by month (reps at expected attainment, less while
+        ramping, planned hires included), as the hiring timeline gives it.
+
+    Returns
+    -------
+    DataFrame
+        One row per quarter of the plan year and a ``Year`` row: ``quota``,
+        ``capacity`` and ``capacity_to_quota`` (capacity / quota; below 1 the plan
+        asks more than the team is expected to deliver).
+
+    Examples
+    --------
+    >>> months = pd.period_range("2027-01", periods=12, freq="M")
+    >>> check = quota_vs_capacity(pd.Series(100.0, months), pd.Series(80.0, months))
+    >>> check.loc["Year"].tolist()
+    [1200.0, 960.0, 0.8]
+    """
+    frame = pd.DataFrame(
+        {
+            "quota": quota.to_numpy(dtype=float),
+            "capacity": capacity.reindex(quota.index).fillna(0.0).to_numpy(dtype=float),
+        }
+    )
+    quarters = frame.groupby(np.arange(len(frame)) // 3).sum()
+    quarters.index = [f"Q{i + 1}" for i in range(len(quarters))]
+    quarters.loc["Year"] = frame.sum()
+    quarters["capacity_to_quota"] = quarters["capacity"] / quarters["quota"].where(
+        quarters["quota"] != 0
+    )
+    quarters.index.name = "quarter"
+    return quarters
 
 
 # ----------------------------------------------------------------------------
