@@ -1,4 +1,4 @@
-"""Charts a client can read at a glance.
+"""Charts a client can read at a glance: the stress test's, and the style all charts share.
 
 Each chart has a ``draw_*`` function that draws into axes it is given (the live
 panel redraws into the same figure on every slider move) and a ``*_figure``
@@ -23,7 +23,10 @@ __all__ = [
     "draw_cut_curve",
     "draw_income_and_cash",
     "income_and_cash_figure",
+    "money_axis",
+    "plain",
     "simulation_figure",
+    "tidy",
 ]
 
 BASELINE = "#1f4e79"
@@ -32,7 +35,7 @@ NEUTRAL = "#7f7f7f"
 GOOD = "#4f9d69"
 
 
-def _money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
+def money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
     def fmt(value: float, _pos: int) -> str:
         if abs(value) >= 1e6:
             return money(value / 1e6, currency, cents=True).rstrip("0").rstrip(".") + "M"
@@ -43,7 +46,12 @@ def _money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
 
 
-def _tidy(ax: Axes) -> None:
+def plain(text: str) -> str:
+    """Text that matplotlib shows as it is: two dollar signs would otherwise start maths mode."""
+    return text.replace("$", r"\$")
+
+
+def tidy(ax: Axes) -> None:
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -67,18 +75,18 @@ def draw_income_and_cash(axes: tuple[Axes, Axes], report: StressReport, currency
     ax_income.axhline(0, color="black", linewidth=0.8)
     ax_income.set_xticks(x, labels)
     ax_income.set_title("Operating income by month")
-    _money_axis(ax_income, currency)
+    money_axis(ax_income, currency)
     ax_income.legend(frameon=False, loc="upper left")
-    _tidy(ax_income)
+    tidy(ax_income)
 
     ax_cash.plot(x, base["cash"], color=BASELINE, marker="o", label="Plan")
     ax_cash.plot(x, scen["cash"], color=SCENARIO, marker="o", label="Scenario")
     ax_cash.axhline(report.inputs.minimum_cash, color=NEUTRAL, linestyle="--", label="Minimum cash")
     ax_cash.set_xticks(x, labels)
     ax_cash.set_title("Cash at month end")
-    _money_axis(ax_cash, currency)
+    money_axis(ax_cash, currency)
     ax_cash.legend(frameon=False, loc="upper left")
-    _tidy(ax_cash)
+    tidy(ax_cash)
 
 
 def income_and_cash_figure(report: StressReport, currency: str) -> Figure:
@@ -116,9 +124,9 @@ def draw_cut_curve(axes: tuple[Axes, Axes], report: StressReport, currency: str)
     ax_income.set_title("Year's income as sales fall short")
     ax_income.set_xlabel("Sales under plan")
     ax_income.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    _money_axis(ax_income, currency)
+    money_axis(ax_income, currency)
     ax_income.legend(frameon=False, loc="lower left")
-    _tidy(ax_income)
+    tidy(ax_income)
 
     ax_cash.plot(curve["cut"], curve["lowest_cash"], color=GOOD, label="Lowest month-end cash")
     ax_cash.axhline(report.inputs.minimum_cash, color=NEUTRAL, linestyle="--", label="Minimum cash")
@@ -135,9 +143,9 @@ def draw_cut_curve(axes: tuple[Axes, Axes], report: StressReport, currency: str)
     ax_cash.set_title("Lowest cash of the year")
     ax_cash.set_xlabel("Sales under plan")
     ax_cash.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    _money_axis(ax_cash, currency)
+    money_axis(ax_cash, currency)
     ax_cash.legend(frameon=False, loc="lower left")
-    _tidy(ax_cash)
+    tidy(ax_cash)
 
 
 def cut_curve_figure(report: StressReport, currency: str) -> Figure:
@@ -163,7 +171,7 @@ def cut_plan_figure(report: StressReport, currency: str) -> Figure:
         f"Cutting discretionary costs to find {money(needed, currency)} "
         f"(to hold a {report.stress.target_margin:.0%} margin)"
     )
-    _money_axis(ax, currency, axis="x")
+    money_axis(ax, currency, axis="x")
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlim(0, max([*values, 1.0]) * 1.3)
     return fig
@@ -182,7 +190,7 @@ def simulation_figure(report: StressReport, currency: str) -> Figure:
         ax.text(value, ax.get_ylim()[1] * 0.95, f" P{q}", color=SCENARIO, va="top")
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_title(f"Year's income over {len(mc.income):,} simulated years")
-    _money_axis(ax, currency, axis="x")
+    money_axis(ax, currency, axis="x")
     ax.set_yticks([])
     ax.spines[["top", "right", "left"]].set_visible(False)
     return fig

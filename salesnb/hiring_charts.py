@@ -25,7 +25,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from salesnb.analysis import HiringReport, hiring_report
-from salesnb.charts import BASELINE, GOOD, NEUTRAL, SCENARIO, _money_axis, _tidy
+from salesnb.charts import BASELINE, GOOD, NEUTRAL, SCENARIO, money_axis, plain, tidy
 from salesnb.client import Client
 from salesnb.display import key_figures, money
 from salesnb.widgets import LivePanel, figures, live_panel, slider
@@ -296,9 +296,9 @@ def draw_capacity(ax: Axes, report: HiringReport, currency: str) -> None:
     ax.set_xlim(-0.3, len(x) - 0.7)
     ax.set_ylim(0, max(objective.max(), total.max()) * 1.12)
     ax.set_title("New-business revenue: expected capacity against the objective, by month")
-    _money_axis(ax, currency)
+    money_axis(ax, currency)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4)
-    _tidy(ax)
+    tidy(ax)
 
 
 def capacity_figure(report: HiringReport, currency: str) -> Figure:
@@ -358,7 +358,7 @@ def draw_headcount(ax: Axes, report: HiringReport, currency: str) -> None:
     ax.set_ylabel("People")
     ax.set_title("Sales headcount by month and role")
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4)
-    _tidy(ax)
+    tidy(ax)
 
 
 def headcount_figure(report: HiringReport, currency: str) -> Figure:
@@ -572,7 +572,7 @@ def draw_tornado(axes: Sequence[Axes], report: HiringReport, currency: str) -> N
                     ax.text(
                         value,
                         k + offset,
-                        _plain(f" {fmt(value)} "),
+                        plain(f" {fmt(value)} "),
                         ha="left" if value > 0 else "right",
                         va="center",
                         fontsize=8,
@@ -588,7 +588,7 @@ def draw_tornado(axes: Sequence[Axes], report: HiringReport, currency: str) -> N
             if column == "hires_change":
                 ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             else:
-                _money_axis(ax, currency, axis="x")
+                money_axis(ax, currency, axis="x")
         else:
             ax.set_xlim(-1, 1)
             ax.set_xticks([])
@@ -615,17 +615,12 @@ def _signed(value: float, currency: str) -> str:
     return ("+" if value > 0 else "") + money(value, currency)
 
 
-def _plain(text: str) -> str:
-    """Text shown as it is: a dollar sign would otherwise start matplotlib's maths mode."""
-    return text.replace("$", r"\$")
-
-
 def tornado_figure(report: HiringReport, currency: str) -> Figure:
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), layout="constrained", sharey=True)
     draw_tornado(axes, report, currency)
     plan = report.plan
     fig.suptitle(
-        _plain(
+        plain(
             f"One driver at a time: change from the plan ({plan.hires} hires, "
             f"{money(plan.shortfall, currency)} shortfall, {money(plan.total_cost, currency)} cost)"
         ),
@@ -665,13 +660,13 @@ def draw_simulation(axes: Sequence[Axes], report: HiringReport, currency: str) -
     ax_hires.set_ylim(0, float(counts.max()) / total * 1.15)
     ax_hires.set_ylabel("Share of simulated plans")
     ax_hires.set_xlabel("Planned hires")
-    _tidy(ax_hires)
+    tidy(ax_hires)
 
     short = runs["shortfall"].to_numpy()
     some = short[short > 0]
     s = mc.summary["shortfall"]
     ax_short.set_title(
-        _plain(
+        plain(
             f"Revenue shortfall of late hires: none in {1 - len(some) / total:.0%} of plans\n"
             f"P10 {money(s['p10'], currency)}, P50 {money(s['p50'], currency)}, "
             f"P90 {money(s['p90'], currency)}"
@@ -683,7 +678,7 @@ def draw_simulation(axes: Sequence[Axes], report: HiringReport, currency: str) -
         ax_short.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax_short.set_ylabel("Simulated plans")
         ax_short.set_xlabel("Shortfall (plans with a late hire only)")
-        _money_axis(ax_short, currency, axis="x")
+        money_axis(ax_short, currency, axis="x")
     else:
         ax_short.text(
             0.5,
@@ -696,7 +691,7 @@ def draw_simulation(axes: Sequence[Axes], report: HiringReport, currency: str) -
         )
         ax_short.set_xticks([])
         ax_short.set_yticks([])
-    _tidy(ax_short)
+    tidy(ax_short)
 
 
 def simulation_figure(report: HiringReport, currency: str) -> Figure:

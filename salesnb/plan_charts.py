@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from salesnb.analysis import PlanReport, plan_report
-from salesnb.charts import BASELINE, GOOD, NEUTRAL, SCENARIO, _money_axis, _tidy
+from salesnb.charts import BASELINE, GOOD, NEUTRAL, SCENARIO, money_axis, plain, tidy
 from salesnb.client import PLANNING_QUESTIONS, Client
 from salesnb.display import key_figures, money, pct
 from salesnb.plan import HEALTHY_QUOTA_TO_OTE
@@ -69,11 +69,6 @@ def _short(value: float, currency: str) -> str:
     if abs(value) >= 1e3:
         return money(value / 1e3, currency) + "k"
     return money(value, currency)
-
-
-def _plain(text: str) -> str:
-    """Text for matplotlib with every $ shown as a $ (two would start mathtext)."""
-    return text.replace("$", r"\$")
 
 
 def _span(months: pd.PeriodIndex, year: bool = True) -> str:
@@ -123,10 +118,10 @@ def draw_goals(axes: tuple[Axes, Axes], report: PlanReport, currency: str) -> No
     )
     ax_month.set_xticks(x, [f"{m:%b}" for m in months])
     ax_month.set_title(f"Monthly goal, {_span(months)}")
-    _money_axis(ax_month, currency)
+    money_axis(ax_month, currency)
     ax_month.set_ylim(0, max(report.monthly.max(), np.nanmax([*report.prior, 0.0])) * 1.3)
     ax_month.legend(frameon=False, loc="upper left")
-    _tidy(ax_month)
+    tidy(ax_month)
 
     quarters = report.quarterly
     prior = _prior_quarters(report)
@@ -143,10 +138,10 @@ def draw_goals(axes: tuple[Axes, Axes], report: PlanReport, currency: str) -> No
     ]
     ax_quarter.set_xticks(xq, ticks)
     ax_quarter.set_title("Quarterly goal")
-    _money_axis(ax_quarter, currency)
+    money_axis(ax_quarter, currency)
     ax_quarter.set_ylim(0, max(quarters.max(), np.nanmax([*prior, 0.0])) * 1.3)
     ax_quarter.legend(frameon=False, loc="upper left", ncols=2)
-    _tidy(ax_quarter)
+    tidy(ax_quarter)
 
 
 def goals_figure(report: PlanReport, currency: str) -> Figure:
@@ -249,12 +244,12 @@ def draw_quotas(ax: Axes, report: PlanReport, currency: str) -> None:
             color=colour,
             fontweight="bold" if _flagged(row["ote_check"]) else "normal",
         )
-    ax.set_yticks(y, [_plain(str(rep)) for rep in q["rep"]])
+    ax.set_yticks(y, [plain(str(rep)) for rep in q["rep"]])
     ax.set_xlim(0, float(q["stretch_quota"].max()) * 1.55)
-    _money_axis(ax, currency, axis="x")
+    money_axis(ax, currency, axis="x")
     low, high = HEALTHY_QUOTA_TO_OTE
     ax.set_title(
-        _plain(
+        plain(
             f"Quota and stretch goal by rep: {money(q['quota'].sum(), currency)} assigned "
             f"({report.over_assignment:.0%} of the goal)"
         )
@@ -388,7 +383,7 @@ def draw_funnel(ax: Axes, report: PlanReport, currency: str, rep: str | None = N
         ax.text(
             label_x,
             yi,
-            _plain(f"{row.per_month:,} {stage} a month  ({row.per_week:,} a week)"),
+            plain(f"{row.per_month:,} {stage} a month  ({row.per_week:,} a week)"),
             va="center",
             fontsize=10,
             fontweight="bold" if stage == "opportunities" else "normal",
@@ -398,7 +393,7 @@ def draw_funnel(ax: Axes, report: PlanReport, currency: str, rep: str | None = N
         ax.text(
             label_x,
             y[k] - 0.5,
-            _plain(f"{ratio:.0%} of {stages[k]} lead to {stages[k + 1]}"),
+            plain(f"{ratio:.0%} of {stages[k]} lead to {stages[k + 1]}"),
             va="center",
             fontsize=8,
             color=NEUTRAL,
@@ -413,14 +408,14 @@ def draw_funnel(ax: Axes, report: PlanReport, currency: str, rep: str | None = N
         note += f", {won / quota:.0%} of the quota"
     short = quota > 0 and won < quota * (1 - 1e-9)
     colour = SCENARIO if short else BASELINE
-    ax.text(label_x, y[-1] - 0.75, _plain(note), va="top", fontsize=9, color=colour)
+    ax.text(label_x, y[-1] - 0.75, plain(note), va="top", fontsize=9, color=colour)
     ax.set_xlim(-widest / 2 * 1.05, widest * 1.75)
     ax.set_ylim(y[-1] - 1.6, y[0] + 0.6)
     ax.set_yticks([])
     ax.set_xticks([])
     ax.spines[["top", "right", "left", "bottom"]].set_visible(False)
     ax.set_title(
-        _plain(
+        plain(
             f"{who}: the activity behind {_short(quota, currency)} of quota at "
             f"{report.coverage:g}x pipeline coverage (average month of the year)"
         ),
@@ -465,7 +460,7 @@ def draw_pipeline_timing(
     for k, (rep, plan) in enumerate(plans.items()):
         values = plan.monthly["pipeline"].to_numpy()
         colour = REP_COLOURS[k % len(REP_COLOURS)]
-        ax.bar(x, values, 0.7, bottom=bottom, color=colour, label=_plain(rep))
+        ax.bar(x, values, 0.7, bottom=bottom, color=colour, label=plain(rep))
         bottom += values
     top = float(bottom.max()) if len(bottom) else 1.0
     if as_of is not None:
@@ -488,9 +483,9 @@ def draw_pipeline_timing(
     ax.set_ylim(0, top * 1.3)
     ax.set_xlabel(f"Month the pipeline must enter ({_lag(report)} months before the quota month)")
     ax.set_title("Pipeline to create each month, by rep")
-    _money_axis(ax, currency)
+    money_axis(ax, currency)
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
-    _tidy(ax)
+    tidy(ax)
 
 
 def pipeline_timing_figure(
@@ -526,7 +521,7 @@ def draw_objectives(ax: Axes, report: PlanReport, currency: str) -> None:
     ax.set_xticks(x, [f"{q}\n{_span(m)}" for q, m in zip(quarters.index, spans, strict=True)])
     ax.set_ylim(0, float(quarters.max()) * 1.35)
     ax.set_title(f"Revenue objective by quarter, {_span(report.objectives.index)}")
-    _money_axis(ax, currency)
+    money_axis(ax, currency)
     handles = [Patch(color=BASELINE, label="Plan year (the goals above)")]
     if len(quarters) > plan_quarters:
         handles.append(
@@ -536,7 +531,7 @@ def draw_objectives(ax: Axes, report: PlanReport, currency: str) -> None:
             )
         )
     ax.legend(handles=handles, frameon=False, loc="upper left")
-    _tidy(ax)
+    tidy(ax)
 
 
 def objectives_figure(report: PlanReport, currency: str) -> Figure:
