@@ -493,6 +493,7 @@ def hiring_reps(client: Client) -> list[hr.Rep]:
             end=_given(r.end),
             salary=float(r.annual_salary),
             burden=s.default_burden if _given(r.burden) is None else float(r.burden),
+            annual_quota=float(r.annual_quota),
         )
         for r in reps.itertuples(index=False)
     ]

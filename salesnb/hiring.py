@@ -27,7 +27,9 @@ Months are monthly ``pd.Period`` values; monthly tables carry a
 ``PeriodIndex`` named ``month``. Money is in the client's currency, unrounded.
 
 The rule (see :func:`hiring_plan` for every detail): a rep counts toward month
-m only once fully ramped by m. Wherever fewer reps count than m requires, the
+m only once fully ramped by m, and counts by their own quota: a rep on half the
+standard quota is half a full-productivity rep (headcount here is measured in
+full-productivity reps; people are counted separately). Wherever fewer reps count than m requires, the
 missing hires are planned to be fully ramped by m: start by = m - ramp length,
 open requisition by = start by - lead time. A hire whose requisition should
 already have been open is *late*: it starts as early as it can (the as-of month
@@ -390,6 +392,10 @@ class Rep:
         Annual base salary.
     burden : float
         Payroll taxes and benefits as a fraction of salary.
+    annual_quota : float, optional
+        The rep's own annual quota. A rep on half the standard quota (the
+        assumptions' ``annual_quota``) counts as half a full-productivity rep;
+        None means the standard quota.
 
     Examples
     --------
@@ -403,8 +409,21 @@ class Rep:
     end: pd.Period | None = None
     salary: float = 0.0
     burden: float = 0.0
+    annual_quota: float | None = None
 
     def __post_init__(self) -> None:
+        if self.annual_quota is not None:
+            _number(
+                f"annual_quota ({self.name})",
+                self.annual_quota,
+                low=0.0,
+                expected="an annual quota above 0",
+            )
+            if not self.annual_quota > 0:
+                raise ValueError(
+                    f"annual_quota ({self.name}): expected an annual quota above 0; "
+                    f"got {self.annual_quota!r}"
+                )
         if not isinstance(self.name, str) or not self.name.strip():
             raise ValueError(f"name: expected the rep's name; got {self.name!r}")
         if not isinstance(self.role, str) or not self.role.strip():
@@ -518,14 +537,18 @@ def _shortfall(
 def _plan(
     first: int,
     required: np.ndarray,
-    reps: Sequence[tuple[int, float]],
+    reps: Sequence[tuple[int, float, float]],
     curve: tuple[float, ...],
     productivity: float,
     lead_time: int,
     as_of: int,
     attrition: float,
 ) -> _Core:
-    """One forward pass over the months; ``reps`` holds (start, end) ordinals."""
+    """One forward pass over the months; ``reps`` holds (start, end, weight).
+
+    Headcount here is in full-productivity reps: an existing rep counts by weight
+    (own quota / standard quota), a planned hire as 1.
+    """
     n = len(required)
     last = first + n - 1
     ramp = len(curve)
@@ -534,13 +557,13 @@ def _plan(
 
     # Existing reps: how many count (fully ramped, still employed) each month, and how
     # many leave at the start of each month.
-    existing = [0] * n
+    existing = [0.0] * n
     leaving = [0] * n
-    for start, end in reps:
+    for start, end, weight in reps:
         lo = max(start + ramp, first)
         hi = min(end, last)
         for i in range(int(lo) - first, int(hi) - first + 1):
-            existing[i] += 1
+            existing[i] += weight
         if first <= end + 1 <= last:
             leaving[int(end) + 1 - first] += 1
 
@@ -566,18 +589,21 @@ def _plan(
         whole_before = whole
         covered = team - whole
         gap = int(required[i]) - covered
-        if gap > 0:
+        if gap > _TOL:
             if month >= earliest_productive:
-                count = gap
+                count = math.ceil(gap - _TOL)
                 start, productive, late, short = month - ramp, month, False, 0.0
             else:
                 # No new hire can be fully ramped by this month. Hire only for the part
                 # of the gap that is still open when one could be: a rep already on the
                 # roster who finishes ramping meanwhile closes the rest.
                 stop = min(n - 1, earliest_productive - first)
-                count = min(
-                    int(required[j]) - max(0, existing[j] + planned - whole)
-                    for j in range(i, stop + 1)
+                count = math.ceil(
+                    min(
+                        int(required[j]) - max(0.0, existing[j] + planned - whole)
+                        for j in range(i, stop + 1)
+                    )
+                    - _TOL
                 )
                 start, productive, late = earliest_start, earliest_productive, True
                 short = _shortfall(month, start, productive, last, curve, productivity)
@@ -609,7 +635,8 @@ class HiringPlan:
         the hire fails to bring in while late; 0 on time).
     capacity : DataFrame
         By month: ``objective``, ``required`` (H), ``counted`` (fully ramped
-        reps less whole expected departures), ``headcount`` (everyone employed,
+        reps, each weighted by own quota / standard quota, less whole expected
+        departures), ``headcount`` (everyone employed,
         ramping or not), ``expected_departures`` (accumulated under attrition),
         ``capacity`` (expected revenue, partial ramp counted, attainment applied)
         and ``gap`` (objective - capacity; positive means short).
@@ -659,7 +686,8 @@ class HiringPlan:
         return float(self.costs["total"].sum())
 
 
-def _reps_as_ordinals(reps: Sequence[Rep]) -> list[tuple[int, float]]:
+def _reps_as_ordinals(reps: Sequence[Rep], standard_quota: float) -> list[tuple[int, float, float]]:
+    """(start, end, weight) of each rep; the weight is own quota / the standard quota."""
     if isinstance(reps, Rep) or not isinstance(reps, Sequence):
         raise ValueError(  # noqa: TRY004 (see _number)
             f"reps: expected a list of Rep (possibly empty); got {reps!r}"
@@ -668,13 +696,14 @@ def _reps_as_ordinals(reps: Sequence[Rep]) -> list[tuple[int, float]]:
     for rep in reps:
         if not isinstance(rep, Rep):
             raise ValueError(f"reps: every entry must be a Rep; got {rep!r}")  # noqa: TRY004
-        out.append((rep.start.ordinal, math.inf if rep.end is None else rep.end.ordinal))
+        weight = 1.0 if rep.annual_quota is None else float(rep.annual_quota) / standard_quota
+        out.append((rep.start.ordinal, math.inf if rep.end is None else rep.end.ordinal, weight))
     return out
 
 
 def _check(
     objective: pd.Series, reps: Sequence[Rep], assumptions: HiringAssumptions, as_of: object
-) -> tuple[pd.PeriodIndex, np.ndarray, list[tuple[int, float]], int]:
+) -> tuple[pd.PeriodIndex, np.ndarray, list[tuple[int, float, float]], int]:
     months, values = _objective(objective)
     if not isinstance(assumptions, HiringAssumptions):
         raise ValueError(  # noqa: TRY004 (see _number)
@@ -682,7 +711,7 @@ def _check(
         )
     as_of_month = _month("as_of", as_of)
     assert as_of_month is not None
-    return months, values, _reps_as_ordinals(reps), as_of_month.ordinal
+    return months, values, _reps_as_ordinals(reps, assumptions.annual_quota), as_of_month.ordinal
 
 
 def _run(
@@ -816,6 +845,9 @@ def _build(
     starts: list[float] = [r.start.ordinal for r in roster] + [h.start for h in hires]
     ends: list[float] = [math.inf if r.end is None else r.end.ordinal for r in roster]
     ends += [math.inf] * len(hires)
+    weights = [
+        1.0 if r.annual_quota is None else float(r.annual_quota) / a.annual_quota for r in roster
+    ] + [1.0] * len(hires)
     people = pd.DataFrame(
         {
             "name": names,
@@ -835,26 +867,26 @@ def _build(
     role_order = list(dict.fromkeys(roles))
     by_role = np.zeros((n, len(role_order)), dtype=np.int64)
     employed = np.zeros(n, dtype=np.int64)
-    ramped = np.zeros(n, dtype=np.int64)
+    ramped = np.zeros(n)  # in full-productivity reps: each counts by its weight
     fractions = np.zeros(n)
-    for start, end, role in zip(starts, ends, roles, strict=True):
+    for start, end, role, weight in zip(starts, ends, roles, weights, strict=True):
         column = role_order.index(role)
         for i in range(max(0, int(start) - first), min(n - 1, end - first) + 1):
             tenure = first + i - int(start)
             employed[i] += 1
             by_role[i, column] += 1
             if tenure >= ramp:
-                ramped[i] += 1
-                fractions[i] += 1.0
+                ramped[i] += weight
+                fractions[i] += weight
             else:
-                fractions[i] += curve[tenure]
+                fractions[i] += weight * curve[tenure]
     whole = np.floor(core.departures + _TOL).astype(np.int64)
     capacity_values = productivity * np.maximum(0.0, fractions - core.departures)
     capacity = pd.DataFrame(
         {
             "objective": values,
             "required": core.required.astype(np.int64),
-            "counted": np.maximum(0, ramped - whole),
+            "counted": np.maximum(0.0, ramped - whole),
             "headcount": employed,
             "expected_departures": core.departures,
             "capacity": capacity_values,

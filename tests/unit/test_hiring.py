@@ -302,7 +302,7 @@ class TestHiringPlan:
             {
                 "objective": [20_000.0] * 9 + [30_000.0] * 3,
                 "required": np.array([2] * 9 + [3] * 3, dtype=np.int64),
-                "counted": np.array([2] * 9 + [3] * 3, dtype=np.int64),
+                "counted": np.array([2] * 9 + [3] * 3, dtype=float),  # full-productivity reps
                 "headcount": np.array([2] * 5 + [3] * 7, dtype=np.int64),
                 "expected_departures": [0.0] * 12,
                 "capacity": capacity,
@@ -878,3 +878,50 @@ class TestMonteCarlo:
     def test_negative_spread(self):
         with pytest.raises(ValueError, match=r"spreads \(attainment\): must be 0 or more"):
             monte_carlo(objective([1.0]), [], assumptions(), "2026-01", spreads={"attainment": -1})
+
+
+class TestRepsAtTheirOwnQuota:
+    """A rep counts by own quota / the standard quota (160,000 here: P = 10,000 a month)."""
+
+    def half(self) -> Rep:
+        return Rep("Inside", "Inside sales", "2024-01", salary=50_000.0, annual_quota=80_000.0)
+
+    def test_a_half_quota_rep_counts_half(self):
+        # Needed: 1 rep for January-June (10,000), 2 from July (20,000). Counted: 1 + 0.5.
+        # July's gap is 2 - 1.5 = 0.5, so one hire, fully ramped by July (start March,
+        # requisition January = the as-of month: on time).
+        plan = hiring_plan(
+            objective([10_000] * 6 + [20_000] * 6), [veteran("A"), self.half()], assumptions(), JAN
+        )
+        assert plan.hires == 1
+        assert plan.late_hires == 0
+        row = plan.schedule.iloc[0]
+        assert (str(row["month_needed"]), str(row["start_by"])) == ("2026-07", "2026-03")
+        assert_allclose(plan.capacity["counted"].iloc[:6], [1.5] * 6)
+        # January: (1 + 0.5) x 10,000 = 15,000.
+        assert plan.capacity["capacity"].iloc[0] == pytest.approx(15_000.0)
+        assert plan.capacity["headcount"].iloc[0] == 2  # still two people
+
+    def test_a_bigger_quota_covers_more(self):
+        # 1 + 1.5 = 2.5 full reps cover July's need of 2: no hire; capacity 25,000.
+        big = Rep("Senior", "AE", "2024-01", salary=120_000.0, annual_quota=240_000.0)
+        plan = hiring_plan(
+            objective([10_000] * 6 + [20_000] * 6), [veteran("A"), big], assumptions(), JAN
+        )
+        assert plan.hires == 0
+        assert plan.capacity["capacity"].iloc[-1] == pytest.approx(25_000.0)
+
+    @pytest.mark.parametrize("quota", [0.0, -5.0])
+    def test_a_quota_must_be_above_zero(self, quota):
+        with pytest.raises(ValueError, match=r"annual_quota \(X\)"):
+            Rep("X", "AE", "2024-01", annual_quota=quota)
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.integers(0, 60_000), min_size=12, max_size=12))
+    def test_the_standard_quota_changes_nothing(self, values):
+        obj = objective(values)
+        plain = [veteran("A"), Rep("B", "AE", "2025-11", salary=80_000.0)]
+        stated = [dataclasses.replace(r, annual_quota=160_000.0) for r in plain]
+        a, b = (hiring_plan(obj, reps, assumptions(), JAN) for reps in (plain, stated))
+        assert_frame_equal(a.schedule, b.schedule)
+        assert_frame_equal(a.capacity, b.capacity)
