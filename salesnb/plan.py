@@ -875,12 +875,16 @@ class BusinessPlan:
     coverage_needed : float
         1 / win rate: the coverage at which the pipeline, won at that rate, just
         makes the quota.
+    active_months : int
+        Months in which the rep carries quota: the funnel's per-month and
+        per-week figures are averages over these.
     funnel : DataFrame
         One row per funnel stage (in order) and a last row ``opportunities``
         (index ``stage``). Columns: ``conversion`` (to the next stage; for
         opportunities, the win rate), ``per_week``, ``per_month`` and ``per_year``
         (whole numbers, rounded up) and the same with ``_exact`` (unrounded).
-        A month is the average month (year / 12), a week is year / 52.
+        A month is the average over the months with quota (year /
+        ``active_months``), a week is that month x 12 / 52.
     monthly : DataFrame
         One row per quota month (index ``month``): ``quota``, ``pipeline``,
         ``enter_by`` (the month that pipeline must enter), one column per stage and
@@ -896,6 +900,7 @@ class BusinessPlan:
     coverage_needed: float
     funnel: pd.DataFrame
     monthly: pd.DataFrame
+    active_months: int = 12
 
     @property
     def coverage_ok(self) -> bool:
@@ -1010,7 +1015,10 @@ def business_plan(
     Activities are taken to happen in the month their opportunities enter.
 
     Counts are rounded up to whole numbers, each from the unrounded figure, and the
-    unrounded value is kept in the ``_exact`` columns. The plan follows the chosen
+    unrounded value is kept in the ``_exact`` columns. The funnel's per-month and
+    per-week figures are averages over the months in which the rep carries quota
+    (``active_months``), not over the whole year: a rep who leaves in June does the
+    year's work in six months, so their months are twice as busy. The plan follows the chosen
     coverage; the win rate is the check on it (``coverage_needed`` = 1 / win rate,
     ``coverage_ok``): with 3x coverage a rep winning 25% of opportunities falls
     short.
@@ -1070,14 +1078,18 @@ def business_plan(
     )
 
     year = np.array([exact[name].sum() for name in counts])
+    # A part-year rep does the year's work in the months they carry quota.
+    active = int((by_month.to_numpy() > 0).sum())
+    months_in = max(active, 1)
+    weeks_in = months_in * 52 / 12
     funnel_table = pd.DataFrame(
         {
             "conversion": [ratio for _, ratio in stages] + [win],
-            "per_week": _whole(year / 52),
-            "per_month": _whole(year / 12),
+            "per_week": _whole(year / weeks_in),
+            "per_month": _whole(year / months_in),
             "per_year": _whole(year),
-            "per_week_exact": year / 52,
-            "per_month_exact": year / 12,
+            "per_week_exact": year / weeks_in,
+            "per_month_exact": year / months_in,
             "per_year_exact": year,
         },
         index=pd.Index(counts, name="stage"),
@@ -1092,6 +1104,7 @@ def business_plan(
         coverage_needed=1.0 / win,
         funnel=funnel_table,
         monthly=monthly,
+        active_months=active,
     )
 
 

@@ -333,8 +333,8 @@ def business_plan_table(report: PlanReport) -> pd.DataFrame:
     """What each rep's quota asks for, one column per rep and one for the team.
 
     Rows: the quota, the pipeline to create (coverage x quota), then opportunities
-    and each activity of the funnel a week and a month (the year / 52 and / 12,
-    rounded up). Money rows are numbers; count rows are already text.
+    and each activity of the funnel a week and a month (averages over the months the
+    rep carries quota, rounded up; the team's are the reps' added up). Money rows are numbers; count rows are already text.
     """
     columns: dict[str, list[object]] = {}
     team = _team_funnel(report)

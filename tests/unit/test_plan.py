@@ -728,3 +728,65 @@ class TestObjectives:
             objectives(goals, growth=0.1, months=18.5)
         with pytest.raises(ValueError, match="monthly_goals: must hold the 12 months"):
             objectives(goals.iloc[:6], growth=0.1)
+
+
+class TestPartYearActivity:
+    """A rep carrying quota for part of the year does the year's work in those months."""
+
+    def funnel(self):
+        return {"calls": 0.1, "meetings": 0.5}
+
+    def test_six_months_of_quota(self):
+        months = pd.period_range("2026-01", periods=12, freq="M", name="month")
+        quota = pd.Series([100_000.0] * 6 + [0.0] * 6, index=months)
+        plan = business_plan(
+            quota, average_deal=50_000, win_rate=0.4, cycle_months=2, funnel=self.funnel()
+        )
+        # pipeline 3 x 600,000 = 1,800,000 -> 36 opportunities -> 72 meetings -> 720 calls
+        assert plan.active_months == 6
+        assert plan.funnel.loc["calls", "per_year_exact"] == pytest.approx(720.0)
+        assert plan.funnel.loc["calls", "per_month_exact"] == pytest.approx(120.0)  # 720 / 6
+        # a week: 720 / (6 x 52 / 12 = 26 weeks) = 27.69 -> 28
+        assert plan.funnel.loc["calls", "per_week_exact"] == pytest.approx(720 / 26)
+        assert plan.funnel.loc["calls", "per_week"] == 28
+
+    def test_a_full_year_is_unchanged(self):
+        plan = business_plan(
+            1_200_000,
+            fy_start="2026-01",
+            average_deal=50_000,
+            win_rate=0.4,
+            cycle_months=2,
+            funnel=self.funnel(),
+        )
+        assert plan.active_months == 12
+        assert plan.funnel["per_month"].tolist() == [120, 12, 6]
+        assert plan.funnel["per_week"].tolist() == [28, 3, 2]
+
+    def test_no_quota_no_activity(self):
+        months = pd.period_range("2026-01", periods=12, freq="M", name="month")
+        plan = business_plan(
+            pd.Series(0.0, index=months),
+            average_deal=50_000,
+            win_rate=0.4,
+            cycle_months=2,
+            funnel=self.funnel(),
+        )
+        assert plan.active_months == 0
+        assert plan.funnel["per_month"].tolist() == [0, 0, 0]
+
+    @settings(max_examples=50, deadline=None)
+    @given(st.lists(st.sampled_from([0.0, 50_000.0, 120_000.0]), min_size=12, max_size=12))
+    def test_months_times_average_is_the_year(self, values):
+        months = pd.period_range("2026-01", periods=12, freq="M", name="month")
+        plan = business_plan(
+            pd.Series(values, index=months),
+            average_deal=25_000,
+            win_rate=0.3,
+            cycle_months=3,
+            funnel=self.funnel(),
+        )
+        f = plan.funnel
+        assert_allclose(
+            f["per_month_exact"] * max(plan.active_months, 1), f["per_year_exact"], rtol=1e-12
+        )
