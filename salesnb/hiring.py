@@ -27,13 +27,16 @@ Months are monthly ``pd.Period`` values; monthly tables carry a
 ``PeriodIndex`` named ``month``. Money is in the client's currency, unrounded.
 
 The rule (see :func:`hiring_plan` for every detail): a rep counts toward month
-m only once fully ramped by m, and counts by their own quota: a rep on half the
-standard quota is half a full-productivity rep (headcount here is measured in
-full-productivity reps; people are counted separately). Wherever fewer reps count than m requires, the
-missing hires are planned to be fully ramped by m: start by = m - ramp length,
-open requisition by = start by - lead time. A hire whose requisition should
-already have been open is *late*: it starts as early as it can (the as-of month
-+ lead time) and the plan states the revenue it fails to bring in meanwhile.
+m only once fully ramped by m. Reps are counted in *full-productivity reps*,
+each by own quota / the standard quota (the assumptions' ``annual_quota``): an
+inside-sales rep on half the standard quota counts as half a rep, a planned hire
+as one. Wherever the reps who count fall short of what m requires, the missing
+hires (what is missing, rounded up to whole people) are planned to be fully ramped
+by m: start by = m - ramp length, open requisition by = start by - lead time. A
+hire whose requisition should already have been open is *late*: it starts as
+early as it can (the as-of month + lead time) and the plan states the revenue it
+fails to bring in meanwhile. People employed (``headcount``) stay a count of
+people.
 """
 
 from __future__ import annotations
@@ -393,14 +396,18 @@ class Rep:
     burden : float
         Payroll taxes and benefits as a fraction of salary.
     annual_quota : float, optional
-        The rep's own annual quota. A rep on half the standard quota (the
-        assumptions' ``annual_quota``) counts as half a full-productivity rep;
-        None means the standard quota.
+        The rep's own annual quota, more than 0; None (the default) means the
+        standard quota, the assumptions' ``annual_quota``. The plan counts the
+        rep as own quota / standard quota full-productivity reps (the rep's
+        *weight*): an inside-sales rep on half the standard quota is half a rep,
+        a senior rep on 1.5 times it one and a half.
 
     Examples
     --------
     >>> Rep("Ana", "Account executive", "2025-03", end="2026-06").end
     Period('2026-06', 'M')
+    >>> Rep("Ines", "Inside sales", "2025-03", annual_quota=480_000).annual_quota
+    480000
     """
 
     name: str
@@ -412,18 +419,6 @@ class Rep:
     annual_quota: float | None = None
 
     def __post_init__(self) -> None:
-        if self.annual_quota is not None:
-            _number(
-                f"annual_quota ({self.name})",
-                self.annual_quota,
-                low=0.0,
-                expected="an annual quota above 0",
-            )
-            if not self.annual_quota > 0:
-                raise ValueError(
-                    f"annual_quota ({self.name}): expected an annual quota above 0; "
-                    f"got {self.annual_quota!r}"
-                )
         if not isinstance(self.name, str) or not self.name.strip():
             raise ValueError(f"name: expected the rep's name; got {self.name!r}")
         if not isinstance(self.role, str) or not self.role.strip():
@@ -446,6 +441,18 @@ class Rep:
             low=0.0,
             expected="a fraction of salary, 0 or more",
         )
+        if self.annual_quota is not None:
+            _number(
+                f"annual_quota ({self.name})",
+                self.annual_quota,
+                positive=True,
+                expected="an annual quota of more than 0, or None for the standard quota",
+            )
+
+
+def _weight(rep: Rep, standard_quota: float) -> float:
+    """Full-productivity reps ``rep`` counts as: own quota / the standard quota (1 if none)."""
+    return 1.0 if rep.annual_quota is None else float(rep.annual_quota) / float(standard_quota)
 
 
 # ----------------------------------------------------------------------------
@@ -458,6 +465,14 @@ def _ceil(ratio: np.ndarray) -> np.ndarray:
     nearest = np.round(ratio)
     close = np.abs(ratio - nearest) <= _TOL * np.maximum(1.0, np.abs(ratio))
     return np.where(close, nearest, np.ceil(ratio)).astype(np.int64)
+
+
+def _ceil_one(value: float) -> int:
+    """:func:`_ceil` of one number: 4.0000000001 reps needed is 4, 4.1 is 5."""
+    nearest = round(value)
+    if abs(value - nearest) <= _TOL * max(1.0, abs(value)):
+        return int(nearest)
+    return math.ceil(value)
 
 
 def required_headcount(objective: pd.Series, productivity: float) -> pd.Series:
@@ -516,6 +531,7 @@ class _Core:
     required: np.ndarray
     hires: list[_Hire]
     departures: np.ndarray  # expected departures accumulated by each month's start
+    removed: np.ndarray  # whole expected departures taken off the reps who count
 
 
 def _shortfall(
@@ -555,8 +571,8 @@ def _plan(
     earliest_start = as_of + lead_time
     earliest_productive = earliest_start + ramp
 
-    # Existing reps: how many count (fully ramped, still employed) each month, and how
-    # many leave at the start of each month.
+    # Existing reps: their weight that counts (fully ramped, still employed) each
+    # month, and how many people leave at the start of each month.
     existing = [0.0] * n
     leaving = [0] * n
     for start, end, weight in reps:
@@ -572,43 +588,50 @@ def _plan(
     productive_by: list[int] = []  # months from which the planned hires count
     monthly_rate = attrition / 12.0
     expected = 0.0  # expected departures accumulated before this month
+    # Whole expected departures are floor(expected) + offset. The offset stays 0
+    # unless the cap below takes a fraction of a rep (only a team of weighted reps
+    # can be a fraction): it keeps the reps taken from coming back the next month.
+    offset = 0.0
     departures = np.zeros(n)
-    whole_before = 0
-    to_backfill = 0
+    removed = np.zeros(n)
+    whole_before: float = 0
+    to_backfill: float = 0
     for i in range(n):
         month = first + i
-        whole = math.floor(expected + _TOL)
+        whole: float = math.floor(expected + _TOL) + offset
         team = existing[i] + planned
-        if whole > team:
+        if whole > team + _TOL:
             # Nobody is left to leave: known departures took the reps the expected
             # ones would have been.
-            expected -= whole - team
+            excess = whole - team
+            dropped = math.floor(excess + _TOL)
+            expected -= dropped
+            offset -= excess - dropped
             whole = team
-        departures[i] = expected
+        departures[i] = expected + offset
+        removed[i] = whole
         to_backfill += leaving[i] + whole - whole_before
         whole_before = whole
         covered = team - whole
-        gap = int(required[i]) - covered
-        if gap > _TOL:
+        count = _ceil_one(int(required[i]) - covered)
+        if count > 0:
             if month >= earliest_productive:
-                count = math.ceil(gap - _TOL)
                 start, productive, late, short = month - ramp, month, False, 0.0
             else:
                 # No new hire can be fully ramped by this month. Hire only for the part
                 # of the gap that is still open when one could be: a rep already on the
                 # roster who finishes ramping meanwhile closes the rest.
                 stop = min(n - 1, earliest_productive - first)
-                count = math.ceil(
+                count = _ceil_one(
                     min(
                         int(required[j]) - max(0.0, existing[j] + planned - whole)
                         for j in range(i, stop + 1)
                     )
-                    - _TOL
                 )
                 start, productive, late = earliest_start, earliest_productive, True
                 short = _shortfall(month, start, productive, last, curve, productivity)
             for _ in range(max(0, count)):
-                reason = "backfill" if to_backfill > 0 else "growth"
+                reason = "backfill" if to_backfill > _TOL else "growth"
                 to_backfill = max(0, to_backfill - 1)
                 hires.append(
                     _Hire(month, start - lead_time, start, productive, late, short, reason)
@@ -618,7 +641,9 @@ def _plan(
         if monthly_rate and month >= as_of:
             counted = existing[i] + sum(1 for p in productive_by if p <= month) - whole
             expected += max(0, counted) * monthly_rate
-    return _Core(first=first, required=required, hires=hires, departures=departures)
+    return _Core(
+        first=first, required=required, hires=hires, departures=departures, removed=removed
+    )
 
 
 @dataclass(frozen=True)
@@ -634,12 +659,14 @@ class HiringPlan:
         (productive_by - month_needed, 0 on time) and ``shortfall`` (revenue
         the hire fails to bring in while late; 0 on time).
     capacity : DataFrame
-        By month: ``objective``, ``required`` (H), ``counted`` (fully ramped
-        reps, each weighted by own quota / standard quota, less whole expected
-        departures), ``headcount`` (everyone employed,
-        ramping or not), ``expected_departures`` (accumulated under attrition),
-        ``capacity`` (expected revenue, partial ramp counted, attainment applied)
-        and ``gap`` (objective - capacity; positive means short).
+        By month: ``objective``, ``required`` (H, int), ``counted`` (fully
+        ramped reps in full-productivity reps, each weighted by own quota /
+        standard quota, less whole expected departures; float),
+        ``headcount`` (people employed, ramping or not; int),
+        ``expected_departures`` (accumulated under attrition, in
+        full-productivity reps), ``capacity`` (expected revenue, partial ramp
+        and each person's weight counted, attainment applied) and ``gap``
+        (objective - capacity; positive means short).
     people : DataFrame
         One row per person, roster first: ``name``, ``role``, ``planned``
         (bool), ``reason`` (existing, growth or backfill), ``open_req_by``,
@@ -692,12 +719,12 @@ def _reps_as_ordinals(reps: Sequence[Rep], standard_quota: float) -> list[tuple[
         raise ValueError(  # noqa: TRY004 (see _number)
             f"reps: expected a list of Rep (possibly empty); got {reps!r}"
         )
-    out: list[tuple[int, float]] = []
+    out: list[tuple[int, float, float]] = []
     for rep in reps:
         if not isinstance(rep, Rep):
             raise ValueError(f"reps: every entry must be a Rep; got {rep!r}")  # noqa: TRY004
-        weight = 1.0 if rep.annual_quota is None else float(rep.annual_quota) / standard_quota
-        out.append((rep.start.ordinal, math.inf if rep.end is None else rep.end.ordinal, weight))
+        end = math.inf if rep.end is None else rep.end.ordinal
+        out.append((rep.start.ordinal, end, _weight(rep, standard_quota)))
     return out
 
 
@@ -715,7 +742,11 @@ def _check(
 
 
 def _run(
-    values: np.ndarray, first: int, reps: list[tuple[int, float]], a: HiringAssumptions, as_of: int
+    values: np.ndarray,
+    first: int,
+    reps: list[tuple[int, float, float]],
+    a: HiringAssumptions,
+    as_of: int,
 ) -> _Core:
     productivity = a.productivity
     return _plan(
@@ -756,8 +787,9 @@ def hiring_plan(
         New-business revenue the reps must carry, by month: consecutive months,
         strictly increasing (the horizon, normally 18 months).
     reps : list of Rep
-        The quota-carrying reps on the roster (possibly none). Each is assumed to
-        be as productive as a planned hire once ramped.
+        The quota-carrying reps on the roster (possibly none). Once ramped, each
+        is as productive as own quota / the standard quota planned hires (1 when
+        the rep has no ``annual_quota`` of their own; see :class:`Rep`).
     assumptions : HiringAssumptions
     as_of : Period or str
         The "today" of the analysis: no requisition can open before it.
@@ -768,14 +800,22 @@ def hiring_plan(
 
     Notes
     -----
-    Let P be full productivity, L the ramp length, T the lead time and A the
-    as-of month. Month by month, in order:
+    Let P be full productivity at the standard quota Q (the assumptions'
+    ``annual_quota``), L the ramp length, T the lead time and A the as-of
+    month. Headcount that counts is measured in full-productivity reps: a rep
+    on the roster weighs w = own quota / Q (1 without a quota of their own), a
+    planned hire 1. Month by month, in order:
 
-    1. H(m) = ceil(objective(m) / P) reps must count in m. A rep counts once
-       fully ramped (start + L <= m) and until the last month employed; a hire
-       already planned counts from the month it was planned for.
-    2. If fewer count than H(m), the missing reps are hired to be fully ramped
-       by m: start by = m - L, open requisition by = start by - T.
+    1. H(m) = ceil(objective(m) / P) full-productivity reps must count in m. A
+       rep counts, by weight, once fully ramped (start + L <= m) and until the
+       last month employed; a hire already planned counts 1 from the month it
+       was planned for. counted(m) is that sum less the whole expected
+       departures (step 4).
+    2. If counted(m) < H(m), ceil(H(m) - counted(m)) hires are planned to be
+       fully ramped by m (a difference within float noise of a whole number
+       counts as that number: 4.0000000001 is 4 hires): start by = m - L, open
+       requisition by = start by - T. A rep on half the quota thus closes half
+       a rep of the gap, and two of them close a whole one.
     3. If that requisition would open before A, the hire is late: it opens its
        requisition in A, starts in A + T and is fully ramped in A + T + L. Its
        shortfall is what it was meant to bring in from m and does not: the sum,
@@ -785,20 +825,24 @@ def hiring_plan(
        if a rep on the roster finishes ramping before then, no new hire could
        have helped and none is planned (the gap still shows in ``capacity``).
     4. Attrition: each month from A on, the reps who count are expected to leave
-       at attrition_rate / 12 each. The expected departures accumulate, and each
-       time the total crosses a whole number one fewer rep counts from the next
-       month, which opens a gap that step 2 fills (a backfill). Attrition comes
-       on top of the known departures, but never takes more reps than are left.
+       at attrition_rate / 12 each, so the expected departures (in
+       full-productivity reps) grow by counted(m) x attrition_rate / 12. They
+       accumulate, and each time the total crosses a whole number one fewer
+       full-productivity rep counts from the next month, which opens a gap that
+       step 2 fills (a backfill). Attrition comes on top of the known
+       departures, but never takes more than the reps left (a team of weighted
+       reps can lose a fraction of a rep this way, and it is not given back).
        Expected departures are not named people: the roster and the org chart
        are unchanged, and their salaries are not deducted from the costs (a
        cautious cost figure).
 
     Hires in a month are labelled backfill up to the number of departures
-    (known, and whole expected ones) not yet replaced; the rest growth.
-    Expected capacity in m = P x (sum of each employed person's ramp fraction
-    - expected departures accumulated by m), never below 0, so capacity never
-    exceeds headcount x P. From A + T + L on, the reps who count always meet
-    H(m).
+    (known people, and whole expected ones) not yet replaced; the rest growth.
+    Expected capacity in m = P x (sum over the people employed of weight x ramp
+    fraction - expected departures accumulated by m), never below 0, so
+    capacity never exceeds P x the weight of the people employed (headcount x P
+    when nobody has a quota of their own). From A + T + L on, the reps who
+    count always meet H(m). ``headcount`` counts people, whatever their quota.
 
     Examples
     --------
@@ -812,6 +856,14 @@ def hiring_plan(
     ('2026-05', '2026-02', '2026-03', False)
     >>> plan.capacity["capacity"].tolist()
     [100000.0, 100000.0, 100000.0, 150000.0, 200000.0, 200000.0]
+
+    An inside-sales rep on half the quota counts as half a rep: with Ana, 1.5
+    reps count, and May's need of 2 still takes one hire.
+
+    >>> ines = Rep("Ines", "Inside sales", "2024-01", annual_quota=600_000)
+    >>> plan = hiring_plan(objective, [Rep("Ana", "AE", "2024-01"), ines], a, as_of="2026-01")
+    >>> plan.hires, plan.capacity["counted"].tolist()
+    (1, [1.5, 1.5, 1.5, 1.5, 2.5, 2.5])
     """
     months, values, rep_ordinals, as_of_ordinal = _check(objective, reps, assumptions, as_of)
     core = _run(values, int(months.asi8[0]), rep_ordinals, assumptions, as_of_ordinal)
@@ -845,9 +897,7 @@ def _build(
     starts: list[float] = [r.start.ordinal for r in roster] + [h.start for h in hires]
     ends: list[float] = [math.inf if r.end is None else r.end.ordinal for r in roster]
     ends += [math.inf] * len(hires)
-    weights = [
-        1.0 if r.annual_quota is None else float(r.annual_quota) / a.annual_quota for r in roster
-    ] + [1.0] * len(hires)
+    weights = [_weight(r, a.annual_quota) for r in roster] + [1.0] * len(hires)
     people = pd.DataFrame(
         {
             "name": names,
@@ -880,13 +930,12 @@ def _build(
                 fractions[i] += weight
             else:
                 fractions[i] += weight * curve[tenure]
-    whole = np.floor(core.departures + _TOL).astype(np.int64)
     capacity_values = productivity * np.maximum(0.0, fractions - core.departures)
     capacity = pd.DataFrame(
         {
             "objective": values,
             "required": core.required.astype(np.int64),
-            "counted": np.maximum(0.0, ramped - whole),
+            "counted": np.maximum(0.0, ramped - core.removed),
             "headcount": employed,
             "expected_departures": core.departures,
             "capacity": capacity_values,

@@ -151,7 +151,8 @@ def quarter_summary(report: HiringReport) -> pd.DataFrame:
                 "short": float(gap.clip(lower=0).sum()),
                 "spare": float((-gap).clip(lower=0).sum()),
                 "headcount": int(part["headcount"].iloc[-1]),
-                "productive": int(part["counted"].iloc[-1]),
+                # in full-productivity reps: a half-quota rep counts 0.5
+                "productive": round(float(part["counted"].iloc[-1]), 1),
                 "required": int(part["required"].iloc[-1]),
                 "cost": float(in_quarter.sum()),
             }
@@ -355,7 +356,7 @@ def draw_headcount(ax: Axes, report: HiringReport, currency: str) -> None:
     ax.set_xlim(-0.6, len(x) - 0.4)
     ax.set_ylim(0, max(bottom.max(), cap["required"].max()) + 1.5)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel("People")
+    ax.set_ylabel("Reps")
     ax.set_title("Sales headcount by month and role")
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4)
     tidy(ax)

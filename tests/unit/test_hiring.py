@@ -635,8 +635,15 @@ class TestHiringPlan:
 # ----------------------------------------------------------------------------
 
 
+#: Reps' own quotas in the scenarios: None (the standard 120,000), round
+#: fractions and multiples of it, or any amount.
+OWN_QUOTAS = st.sampled_from([None, 12_000.0, 40_000.0, 60_000.0, 180_000.0]) | st.floats(
+    1_000.0, 400_000.0
+)
+
+
 @st.composite
-def scenarios(draw, zero_objective: bool = False):
+def scenarios(draw, zero_objective: bool = False, own_quota: bool = False):
     n = draw(st.integers(1, 18))
     if zero_objective:
         values = [0.0] * n
@@ -653,6 +660,7 @@ def scenarios(draw, zero_objective: bool = False):
                 draw(st.sampled_from(["AE", "SDR"])),
                 JAN + start,
                 None if end is None else JAN + end,
+                annual_quota=draw(OWN_QUOTAS) if own_quota else None,
             )
         )
     own_ramp = st.lists(st.floats(0, 1), max_size=6).map(lambda xs: tuple(sorted(xs)))
@@ -880,11 +888,26 @@ class TestMonteCarlo:
             monte_carlo(objective([1.0]), [], assumptions(), "2026-01", spreads={"attainment": -1})
 
 
+def weight_employed(plan: HiringPlan, reps: list[Rep], standard_quota: float) -> pd.Series:
+    """By month: the sum of the weights (own quota / standard) of the people employed."""
+    quotas = {r.name: r.annual_quota for r in reps}
+    total = pd.Series(0.0, index=plan.capacity.index)
+    for person in plan.people.itertuples(index=False):
+        quota = None if person.planned else quotas[person.name]
+        employed = total.index >= person.start
+        if not pd.isna(person.end):
+            employed &= total.index <= person.end
+        total[employed] += 1.0 if quota is None else quota / standard_quota
+    return total
+
+
 class TestRepsAtTheirOwnQuota:
     """A rep counts by own quota / the standard quota (160,000 here: P = 10,000 a month)."""
 
-    def half(self) -> Rep:
-        return Rep("Inside", "Inside sales", "2024-01", salary=50_000.0, annual_quota=80_000.0)
+    def half(self, start: str = "2024-01", **changes) -> Rep:
+        return Rep(
+            "Inside", "Inside sales", start, salary=50_000.0, annual_quota=80_000.0, **changes
+        )
 
     def test_a_half_quota_rep_counts_half(self):
         # Needed: 1 rep for January-June (10,000), 2 from July (20,000). Counted: 1 + 0.5.
@@ -897,10 +920,30 @@ class TestRepsAtTheirOwnQuota:
         assert plan.late_hires == 0
         row = plan.schedule.iloc[0]
         assert (str(row["month_needed"]), str(row["start_by"])) == ("2026-07", "2026-03")
-        assert_allclose(plan.capacity["counted"].iloc[:6], [1.5] * 6)
+        assert_allclose(plan.capacity["counted"], [1.5] * 6 + [2.5] * 6)
         # January: (1 + 0.5) x 10,000 = 15,000.
         assert plan.capacity["capacity"].iloc[0] == pytest.approx(15_000.0)
-        assert plan.capacity["headcount"].iloc[0] == 2  # still two people
+        assert plan.capacity["headcount"].tolist() == [2] * 2 + [3] * 10  # people, not reps
+
+    def test_two_half_quota_reps_make_one(self):
+        # Two reps on half the quota cover the one rep January needs: no hire.
+        halves = [self.half(), dataclasses.replace(self.half(), name="Inside 2")]
+        plan = hiring_plan(objective([10_000] * 6), halves, assumptions(), JAN)
+        assert plan.hires == 0
+        assert_allclose(plan.capacity["counted"], [1.0] * 6)
+        assert_allclose(plan.capacity["capacity"], [10_000.0] * 6)
+        assert plan.capacity["headcount"].tolist() == [2] * 6
+
+    def test_a_ramping_half_quota_rep_brings_half_as_much(self):
+        # Starting in January on the 0, 0.25, 0.5, 0.75 ramp at half the quota:
+        # 0.5 x 0.25 x 10,000 = 1,250 in February, 0.5 x 0.5 x 10,000 = 2,500 (0.25 P)
+        # in March, ..., 5,000 once ramped in May, when she starts to count (as 0.5).
+        plan = hiring_plan(objective([0] * 6), [self.half("2026-01")], assumptions(), JAN)
+        assert_allclose(
+            plan.capacity["capacity"], [0.0, 1_250.0, 2_500.0, 3_750.0, 5_000.0, 5_000.0]
+        )
+        assert_allclose(plan.capacity["counted"], [0.0] * 4 + [0.5] * 2)
+        assert plan.capacity["headcount"].tolist() == [1] * 6
 
     def test_a_bigger_quota_covers_more(self):
         # 1 + 1.5 = 2.5 full reps cover July's need of 2: no hire; capacity 25,000.
@@ -909,19 +952,161 @@ class TestRepsAtTheirOwnQuota:
             objective([10_000] * 6 + [20_000] * 6), [veteran("A"), big], assumptions(), JAN
         )
         assert plan.hires == 0
+        assert_allclose(plan.capacity["counted"], [2.5] * 12)
         assert plan.capacity["capacity"].iloc[-1] == pytest.approx(25_000.0)
 
-    @pytest.mark.parametrize("quota", [0.0, -5.0])
+    def test_a_bigger_quota_still_leaves_half_a_rep_to_hire(self):
+        # 30,000 from July needs 3 reps; 2.5 count, so 0.5 short: one whole hire.
+        big = Rep("Senior", "AE", "2024-01", salary=120_000.0, annual_quota=240_000.0)
+        plan = hiring_plan(
+            objective([10_000] * 6 + [30_000] * 6), [veteran("A"), big], assumptions(), JAN
+        )
+        assert plan.hires == 1
+        assert plan.schedule["month_needed"].tolist() == [JAN + 6]
+        assert_allclose(plan.capacity["counted"], [2.5] * 6 + [3.5] * 6)
+
+    def test_float_noise_is_not_a_hire(self):
+        # Ten reps on a tenth of the quota: 0.1 added ten times is 0.9999999999999999,
+        # and one rep's worth of objective needs no hire.
+        tenths = [Rep(f"T{k}", "SDR", "2024-01", annual_quota=16_000.0) for k in range(10)]
+        plan = hiring_plan(objective([10_000] * 6), tenths, assumptions(), JAN)
+        assert plan.hires == 0
+        # A rep a hair under the quota leaves 5 - 0.9999999999 = 4.0000000001 to hire: 4.
+        hair = Rep("H", "AE", "2024-01", annual_quota=160_000.0 * (1 - 1e-10))
+        plan = hiring_plan(objective([0] * 6 + [50_000] * 6), [hair], assumptions(), JAN)
+        assert plan.hires == 4
+
+    def test_a_half_quota_rep_who_leaves_is_backfilled(self):
+        # Two half-quota reps carry the one rep needed; one leaves at the end of
+        # September, so from October 0.5 counts: one hire, labelled backfill.
+        leaver = dataclasses.replace(self.half(end="2026-09"), name="Inside 2")
+        plan = hiring_plan(objective([10_000] * 12), [self.half(), leaver], assumptions(), JAN)
+        assert plan.hires == 1
+        row = plan.schedule.iloc[0]
+        assert (row["reason"], str(row["month_needed"]), str(row["start_by"])) == (
+            "backfill", "2026-10", "2026-06",
+        )  # fmt: skip
+        assert_allclose(plan.capacity["counted"], [1.0] * 9 + [1.5] * 3)
+
+    def test_attrition_on_weighted_reps(self):
+        # Two reps on 1.5 times the quota count as three reps. At 40% a year each
+        # full-productivity rep leaves at 1/30 a month: 3 / 30 = 0.1 a month. The
+        # total reaches 1 in November: one backfill, ramped by then (start July).
+        # The plan is that of three standard reps; only the people differ.
+        a = assumptions(attrition_rate=0.4)
+        seniors = [
+            Rep(f"S{k}", "AE", "2024-01", salary=120_000.0, annual_quota=240_000.0)
+            for k in range(2)
+        ]
+        plan = hiring_plan(objective([30_000] * 12), seniors, a, JAN)
+        assert_allclose(plan.capacity["expected_departures"], [k / 10 for k in range(12)])
+        assert plan.schedule[["reason", "month_needed", "start_by"]].to_numpy().tolist() == [
+            ["backfill", JAN + 10, JAN + 6]
+        ]
+        assert_allclose(plan.capacity["counted"], [3.0] * 12)
+        assert plan.capacity["headcount"].tolist() == [2] * 6 + [3] * 6
+        standard = hiring_plan(objective([30_000] * 12), [veteran(n) for n in "ABC"], a, JAN)
+        assert_frame_equal(plan.schedule, standard.schedule)
+        assert_frame_equal(
+            plan.capacity.drop(columns="headcount"), standard.capacity.drop(columns="headcount")
+        )
+
+    def test_attrition_that_takes_half_a_rep_keeps_it(self):
+        # At 100% attrition a half-quota rep stays while two standard reps leave at the
+        # end of March. The expected departures (0.625 by April: 2.5 x 3 / 12) reach 1
+        # in January 2027 (0.5 / 12 a month); the half rep left can only lose 0.5,
+        # which stays lost: nobody counts after that.
+        leavers = [Rep(f"L{k}", "AE", "2024-01", end="2026-03") for k in range(2)]
+        plan = hiring_plan(
+            objective([0] * 18), [self.half(), *leavers], assumptions(attrition_rate=1.0), JAN
+        )
+        assert_allclose(plan.capacity["counted"], [2.5] * 3 + [0.5] * 9 + [0.0] * 6)
+        assert_allclose(plan.capacity["expected_departures"].iloc[-6:], [0.5] * 6)
+        assert_allclose(plan.capacity["capacity"].iloc[-6:], [0.0] * 6, atol=1e-6)
+
+    def test_column_types(self):
+        plan = hiring_plan(objective([15_000] * 6), [self.half()], assumptions(), JAN)
+        dtypes = plan.capacity.dtypes
+        assert dtypes["counted"] == np.float64
+        assert dtypes["required"] == np.int64
+        assert dtypes["headcount"] == np.int64
+
+    @pytest.mark.parametrize("quota", [0.0, -5.0, float("nan"), float("inf"), True, "80k"])
     def test_a_quota_must_be_above_zero(self, quota):
-        with pytest.raises(ValueError, match=r"annual_quota \(X\)"):
+        with pytest.raises(
+            ValueError, match=r"annual_quota \(X\): must be an annual quota of more than 0"
+        ):
             Rep("X", "AE", "2024-01", annual_quota=quota)
 
+    def test_sensitivity_and_monte_carlo_count_by_quota(self):
+        obj, a = objective([10_000] * 6 + [20_000] * 12), assumptions()
+        reps = [veteran("A"), self.half()]
+        plan = hiring_plan(obj, reps, a, JAN)
+        table = sensitivity(obj, reps, a, JAN, {"lead_time_months": (2, 2)})
+        assert table["hires"].tolist() == [plan.hires] * 2 == [1, 1]
+        mc = monte_carlo(obj, reps, a, JAN, runs=5, spreads=dict.fromkeys(DRIVERS, 0.0))
+        assert (mc.runs["hires"] == 1).all()
+
+    @settings(max_examples=60, deadline=None)
+    @given(scenarios())
+    def test_the_standard_quota_changes_nothing(self, scenario):
+        # Weight 1 is bit for bit the plan of reps without a quota of their own.
+        obj, reps, a, as_of = scenario
+        stated = [dataclasses.replace(r, annual_quota=a.annual_quota) for r in reps]
+        plain, same = hiring_plan(obj, reps, a, as_of), hiring_plan(obj, stated, a, as_of)
+        for name in ("schedule", "capacity", "people", "headcount", "costs"):
+            assert_frame_equal(getattr(plain, name), getattr(same, name), check_exact=True)
+
     @settings(max_examples=40, deadline=None)
-    @given(st.lists(st.integers(0, 60_000), min_size=12, max_size=12))
-    def test_the_standard_quota_changes_nothing(self, values):
-        obj = objective(values)
-        plain = [veteran("A"), Rep("B", "AE", "2025-11", salary=80_000.0)]
-        stated = [dataclasses.replace(r, annual_quota=160_000.0) for r in plain]
-        a, b = (hiring_plan(obj, reps, assumptions(), JAN) for reps in (plain, stated))
-        assert_frame_equal(a.schedule, b.schedule)
-        assert_frame_equal(a.capacity, b.capacity)
+    @given(scenarios())
+    def test_two_halves_make_a_rep(self, scenario):
+        # Every rep split into two on half the quota: the same hires, in the same months.
+        obj, reps, a, as_of = scenario
+        halves = [
+            dataclasses.replace(r, name=f"{r.name}{side}", annual_quota=a.annual_quota / 2)
+            for r in reps
+            for side in "ab"
+        ]
+        plan, split = hiring_plan(obj, reps, a, as_of), hiring_plan(obj, halves, a, as_of)
+        columns = ["month_needed", "open_req_by", "start_by", "late", "shortfall"]
+        assert_frame_equal(plan.schedule[columns], split.schedule[columns])
+        columns = ["required", "counted", "expected_departures", "capacity"]
+        assert_frame_equal(plan.capacity[columns], split.capacity[columns])
+
+    @settings(max_examples=50, deadline=None)
+    @given(scenarios(own_quota=True))
+    def test_capacity_never_exceeds_the_weight_employed(self, scenario):
+        obj, reps, a, as_of = scenario
+        plan = hiring_plan(obj, reps, a, as_of)
+        cap = plan.capacity
+        ceiling = weight_employed(plan, reps, a.annual_quota) * a.productivity
+        assert (cap["capacity"] <= ceiling * (1 + 1e-12) + 1e-9).all()
+        assert (cap["capacity"] >= 0).all()
+        assert (cap["counted"] >= 0).all()
+        assert cap["headcount"].dtype == np.int64
+
+    @settings(max_examples=50, deadline=None)
+    @given(scenarios(own_quota=True))
+    def test_no_hire_after_it_is_needed_unless_late(self, scenario):
+        obj, reps, a, as_of = scenario
+        sched = hiring_plan(obj, reps, a, as_of).schedule
+        on_time = ~sched["late"]
+        assert ((sched["start_by"] <= sched["month_needed"]) | sched["late"]).all()
+        assert (sched.loc[on_time, "productive_by"] == sched.loc[on_time, "month_needed"]).all()
+        assert (sched["open_req_by"] >= as_of).all()
+        assert (sched.loc[sched["late"], "start_by"] == as_of + a.lead_time_months).all()
+
+    @settings(max_examples=50, deadline=None)
+    @given(scenarios(own_quota=True))
+    def test_required_met_once_hires_can_be_on_time(self, scenario):
+        obj, reps, a, as_of = scenario
+        cap = hiring_plan(obj, reps, a, as_of).capacity
+        reachable = cap.index >= as_of + a.lead_time_months + a.ramp_length
+        shortfall = cap.loc[reachable, "required"] - cap.loc[reachable, "counted"]
+        assert (shortfall <= 1e-9).all()
+
+    @settings(max_examples=50, deadline=None)
+    @given(scenarios(zero_objective=True, own_quota=True))
+    def test_zero_objective_no_hires(self, scenario):
+        obj, reps, a, as_of = scenario
+        assert hiring_plan(obj, reps, a, as_of).hires == 0
