@@ -86,7 +86,7 @@ def main(argv: list[str]) -> int:
     if command == "benchmark":
         return run([str(PYTHON), str(ROOT / "benchmarks" / "run.py"), *rest])
     if command == "notebooks":
-        return run([str(PYTHON), "-m", "salesnb.execute", *rest])
+        return run([str(PYTHON), "-m", "salesnb.report.execute", *rest])
     if command == "salesnb":
         return run([str(BIN / "salesnb"), *rest])
     print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)

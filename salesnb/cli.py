@@ -24,7 +24,8 @@ from typing import Any
 import yaml
 
 from salesnb import __version__, paths
-from salesnb.client import ClientFolderError, slugify, validate
+from salesnb.errors import ClientFolderError
+from salesnb.io import slugify, validate
 
 __all__ = ["main", "new_client"]
 
@@ -177,8 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", help="a client folder, or with --all a folder of client folders")
     p.add_argument(
         "--out",
-        default=str(paths.DEFAULT_REPORTS),
-        help="output folder for report packs (default: reports)",
+        default="reports",
+        help="output folder for report packs (default: reports, in the current folder)",
     )
     p.add_argument("--all", action="store_true", help="report every client folder inside FOLDER")
     p.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")

@@ -665,8 +665,9 @@ class HiringPlan:
         ``headcount`` (people employed, ramping or not; int),
         ``expected_departures`` (accumulated under attrition, in
         full-productivity reps), ``capacity`` (expected revenue, partial ramp
-        and each person's weight counted, attainment applied) and ``gap``
-        (objective - capacity; positive means short).
+        and each person's weight counted, attainment applied),
+        ``hires_capacity`` (the planned hires' part of it, before departures)
+        and ``gap`` (objective - capacity; positive means short).
     people : DataFrame
         One row per person, roster first: ``name``, ``role``, ``planned``
         (bool), ``reason`` (existing, growth or backfill), ``open_req_by``,
@@ -919,17 +920,20 @@ def _build(
     employed = np.zeros(n, dtype=np.int64)
     ramped = np.zeros(n)  # in full-productivity reps: each counts by its weight
     fractions = np.zeros(n)
-    for start, end, role, weight in zip(starts, ends, roles, weights, strict=True):
+    planned = np.zeros(n)  # the planned hires' share of ``fractions``
+    for k, (start, end, role, weight) in enumerate(zip(starts, ends, roles, weights, strict=True)):
         column = role_order.index(role)
+        is_hire = k >= len(roster)
         for i in range(max(0, int(start) - first), min(n - 1, end - first) + 1):
             tenure = first + i - int(start)
             employed[i] += 1
             by_role[i, column] += 1
+            share = weight if tenure >= ramp else weight * curve[tenure]
             if tenure >= ramp:
                 ramped[i] += weight
-                fractions[i] += weight
-            else:
-                fractions[i] += weight * curve[tenure]
+            fractions[i] += share
+            if is_hire:
+                planned[i] += share
     capacity_values = productivity * np.maximum(0.0, fractions - core.departures)
     capacity = pd.DataFrame(
         {
@@ -939,6 +943,7 @@ def _build(
             "headcount": employed,
             "expected_departures": core.departures,
             "capacity": capacity_values,
+            "hires_capacity": productivity * planned,
             "gap": values - capacity_values,
         },
         index=months,

@@ -26,9 +26,10 @@ from hypothesis import strategies as st
 
 from salesnb import paths
 from salesnb.cli import main
-from salesnb.client import load_client, slugify
-from salesnb.display import FIGURES_MIMETYPE
-from salesnb.report import NOTEBOOKS, ReportError, _inside, find_chromium
+from salesnb.io import load_client, slugify
+from salesnb.report.record import FIGURES_MIMETYPE
+from salesnb.report import NOTEBOOKS, ReportError, find_chromium
+from salesnb.report.runner import inside
 
 SAMPLE = paths.SAMPLE_CLIENT
 STRESS_TEST = "02-pro-forma-stress-test.ipynb"
@@ -65,7 +66,7 @@ def _committed_notebooks_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
     def committed(source, target, parameters, workdir, cwd):
         shutil.copyfile(source, target)
 
-    monkeypatch.setattr("salesnb.report._execute", committed)
+    monkeypatch.setattr("salesnb.report.runner.execute_notebook", committed)
 
 
 def _broken_notebooks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -425,7 +426,7 @@ def test_a_bad_override_stops_before_any_notebook_runs(
     tmp_path, capsys, monkeypatch, override, words
 ):
     ran = []
-    monkeypatch.setattr("salesnb.report._execute", lambda *args, **kwargs: ran.append(args))
+    monkeypatch.setattr("salesnb.report.runner.execute_notebook", lambda *args, **kwargs: ran.append(args))
     out = tmp_path / "out"
     assert main(["report", str(SAMPLE), "--out", str(out), "--no-pdf", "-p", override]) == 1
     err = capsys.readouterr().err
@@ -443,7 +444,7 @@ def test_a_bad_override_stops_before_any_notebook_runs(
 @pytest.mark.parametrize("name", ["../evil", "..", ".", "", "a/b", "/etc", "a/../../b"])
 def test_inside_refuses_names_that_leave_the_folder(tmp_path, name):
     with pytest.raises(ReportError, match="outside the output folder"):
-        _inside(tmp_path, name)
+        inside(tmp_path, name)
 
 
 @given(st.text(max_size=40))
@@ -451,11 +452,11 @@ def test_a_slug_is_always_a_plain_folder_name(text):
     slug = slugify(text)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
     out = Path("reports")
-    assert _inside(out, slug) == (out / slug).resolve()
-    assert _inside(out, f"{slug}.failed").parent == out.resolve()
+    assert inside(out, slug) == (out / slug).resolve()
+    assert inside(out, f"{slug}.failed").parent == out.resolve()
 
 
 def test_a_client_folder_named_with_dots_reports_inside(tmp_path):
     client = load_client(_copy_sample(tmp_path, "..%2F..%2Fetc.."))
     assert client.slug == "2f-2fetc"
-    assert _inside(tmp_path / "out", client.slug).parent == (tmp_path / "out").resolve()
+    assert inside(tmp_path / "out", client.slug).parent == (tmp_path / "out").resolve()

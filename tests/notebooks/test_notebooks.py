@@ -25,8 +25,9 @@ import pytest
 
 from salesnb import paths
 from salesnb.analysis import stress_report
-from salesnb.client import load_client
-from salesnb.display import FIGURES_MIMETYPE, _clean, money
+from salesnb.io import load_client
+from salesnb.format import money
+from salesnb.report.record import FIGURES_MIMETYPE, clean
 
 SANITIZE = Path(__file__).parent / "sanitize.cfg"
 STRESS_TEST = "02-pro-forma-stress-test.ipynb"
@@ -152,7 +153,7 @@ SCENARIO = {"cut": 0.4, "start_month": 4, "target_margin": 0.08, "runs": 500, "s
 @pytest.fixture(scope="module")
 def executed_stress_test(tmp_path_factory) -> nbformat.NotebookNode:
     """Notebook 02 run by papermill on the sample client with a non-default scenario."""
-    from salesnb.report import _ipc_kernel_manager
+    from salesnb.report.kernels import ipc_kernel_manager
 
     work = tmp_path_factory.mktemp("papermill")
     target = work / STRESS_TEST
@@ -181,7 +182,7 @@ class TestParameterisedRun:
         client = load_client(paths.SAMPLE_CLIENT)
         volatility = client.settings.stress_test.volatility  # not injected: the default
         expected = stress_report(client, volatility=volatility, **SCENARIO).figures()
-        assert payload["figures"] == _clean(expected)
+        assert payload["figures"] == clean(expected)
 
     def test_the_injected_scenario_is_the_one_recorded(self, executed_stress_test):
         (payload,) = _recorded(executed_stress_test)

@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 
 from salesnb import paths
 from salesnb.analysis import hiring_report, plan_report, proforma_inputs, quota_vs_capacity
-from salesnb.client import load_client
+from salesnb.io import load_client
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from salesnb import proforma as pf
-from salesnb.client import (
+from salesnb.io import (
     TABLES,
     Client,
     ClientFolderError,
@@ -140,10 +140,10 @@ def listing(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 class TestSampleClient:
-    def test_validates_clean(self, folder):
+    def test_validatesclean(self, folder):
         assert validate(folder) == []
 
-    def test_shipped_sample_validates_clean(self):
+    def test_shipped_sample_validatesclean(self):
         assert validate(SAMPLE_CLIENT) == []
 
     def test_loads(self, folder):

@@ -306,6 +306,8 @@ class TestHiringPlan:
                 "headcount": np.array([2] * 5 + [3] * 7, dtype=np.int64),
                 "expected_departures": [0.0] * 12,
                 "capacity": capacity,
+                # the hire alone: 0 in its first month, then a quarter more each month
+                "hires_capacity": [0.0] * 6 + [2_500.0, 5_000.0, 7_500.0] + [10_000.0] * 3,
                 "gap": [0.0] * 6 + [-2_500.0, -5_000.0, -7_500.0] + [0.0] * 3,
             },
             index=months(),

@@ -20,10 +20,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.testing import assert_allclose
 
-from salesnb import hiring_charts as hc
+from salesnb.charts import hiring as hc
+from salesnb.panels.hiring import hiring_panel
 from salesnb import paths
 from salesnb.analysis import hiring_report
-from salesnb.client import load_client
+from salesnb.io import load_client
 
 CURRENCY = "USD"
 
@@ -73,7 +74,7 @@ class TestCapacityFigure:
         assert any(np.allclose(line.get_ydata(), cap["capacity"]) for line in ax.lines)
 
     def test_stacked_parts_add_up_to_capacity(self, report):
-        hires = hc._hires_capacity(report)
+        hires = report.plan.capacity["hires_capacity"].to_numpy()
         cap = report.plan.capacity
         # hires start in 2027-05 and 2027-08: nothing before, all three fully ramped at the end
         assert hires[:4].tolist() == [0.0] * 4
@@ -181,7 +182,7 @@ class TestSimulationFigure:
 
 class TestTables:
     def test_quarter_summary_adds_up(self, report):
-        quarters = hc.quarter_summary(report)
+        quarters = report.quarter_summary()
         cap = report.plan.capacity
         assert len(quarters) == 6
         assert quarters.index[0] == "Q1 2027-01 to 2027-03"
@@ -194,13 +195,13 @@ class TestTables:
         assert quarters["headcount"].tolist() == cap["headcount"].iloc[2::3].tolist()
 
     def test_recruit_message_names_the_first_requisition(self, report, late_report):
-        assert hc.recruit_message(report).startswith(
+        assert report.recruit_message().startswith(
             "**Recruit now: open 3 requisitions by March 2027, in 2 months.**"
         )
-        assert "already late" in hc.recruit_message(late_report)
+        assert "already late" in late_report.recruit_message()
 
     def test_sensitivity_table_has_the_plan_and_every_case(self, report):
-        table = hc.sensitivity_table(report)
+        table = report.sensitivity_table().frame
         assert table.index[0] == "The plan"
         assert len(table) == 1 + len(report.sensitivity)
         assert table.loc["Attainment, low", "Hires"] == "4"
@@ -209,7 +210,7 @@ class TestTables:
 
 class TestHiringPanel:
     def test_first_draw_is_the_report(self, client, report):
-        panel = hc.hiring_panel(client, report)
+        panel = hiring_panel(client, report)
         assert panel.result is report
         assert panel.values() == {
             "ramp_months": 4,
@@ -220,7 +221,7 @@ class TestHiringPanel:
         assert len(panel.figures) == 2
 
     def test_a_longer_lead_time_makes_a_hire_late_redrawn_in_place(self, client, report):
-        panel = hc.hiring_panel(client, report)
+        panel = hiring_panel(client, report)
         figures = list(panel.figures)
         axes = [fig.axes[0] for fig in figures]
         panel.controls["attainment"].value = 0.7
@@ -244,7 +245,7 @@ class TestHiringPanel:
         )
 
     def test_the_ramp_slider_keeps_the_clients_curve_until_moved(self, client, report):
-        panel = hc.hiring_panel(client, report)
+        panel = hiring_panel(client, report)
         panel.controls["attrition_rate"].value = 0.2
         assert panel.result.assumptions.curve == report.assumptions.curve
         panel.controls["ramp_months"].value = 6

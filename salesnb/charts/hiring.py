@@ -1,14 +1,9 @@
-"""Charts, small tables and the live panel of the hiring-timeline notebook.
+"""Charts of the hiring timeline and the organisation plan (notebook 03).
 
-As in :mod:`salesnb.charts`, each chart has a ``draw_*`` function that draws into
-axes it is given (the live panel redraws into the same figures on every slider
-move) and a ``*_figure`` function that makes a new figure for a notebook or a
-report. The numbers come from :func:`salesnb.analysis.hiring_report`; this
-module only arranges them: by quarter (:func:`quarter_summary`), as the one
-sentence a client must hear first (:func:`recruit_message`), and as pictures.
-
-Months on every chart are the plan's months, left to right; money is in the
-client's currency.
+As everywhere in :mod:`salesnb.charts`, each chart has a ``draw_*`` function
+that draws into axes it is given and a ``*_figure`` function that makes a new
+figure. Nothing here computes a figure: the numbers come from
+:class:`~salesnb.analysis.HiringReport`.
 """
 
 from __future__ import annotations
@@ -24,14 +19,21 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from salesnb.analysis import HiringReport, hiring_report
-from salesnb.charts import BASELINE, GOOD, NEUTRAL, SCENARIO, money_axis, plain, tidy
-from salesnb.client import Client
-from salesnb.display import key_figures, money
-from salesnb.widgets import LivePanel, figures, live_panel, slider
+from salesnb.analysis import HiringReport
+from salesnb.analysis.hiring import DRIVER_NAMES
+from salesnb.charts._style import (
+    BASELINE,
+    GOOD,
+    NEUTRAL,
+    SCENARIO,
+    money_axis,
+    month_labels,
+    plain,
+    tidy,
+)
+from salesnb.format import money
 
 __all__ = [
-    "DRIVER_NAMES",
     "LATE",
     "capacity_figure",
     "draw_capacity",
@@ -39,14 +41,9 @@ __all__ = [
     "draw_org_chart",
     "draw_simulation",
     "draw_tornado",
-    "driver_value",
     "headcount_figure",
-    "hiring_panel",
     "org_chart_figure",
     "org_chart_height",
-    "quarter_summary",
-    "recruit_message",
-    "sensitivity_table",
     "simulation_figure",
     "tornado_figure",
 ]
@@ -55,199 +52,12 @@ __all__ = [
 LATE = "#e08a1e"
 #: Colours of the roles in the headcount chart, in the order the roles appear.
 ROLE_COLOURS = (BASELINE, "#7fa7cf", GOOD, "#b5cf9e", NEUTRAL, "#c9c9c9")
-#: How the sensitivity table's drivers are named to a client.
-DRIVER_NAMES = {
-    "ramp_months": "Ramp",
-    "lead_time_months": "Recruiting lead time",
-    "attainment": "Attainment",
-    "attrition_rate": "Attrition",
-}
-
-
-# ----------------------------------------------------------------------------
-# Helpers
-# ----------------------------------------------------------------------------
-
-
-def _month_labels(months: Sequence[pd.Period]) -> list[str]:
-    """'Jan' under each month, with the year under the first month and every January."""
-    return [
-        f"{m:%b}\n{m:%Y}" if i == 0 or m.month == 1 else f"{m:%b}" for i, m in enumerate(months)
-    ]
-
-
-def _hires_capacity(report: HiringReport) -> np.ndarray:
-    """Expected revenue of the planned hires alone, by month (partial ramp counted)."""
-    plan = report.plan
-    months = plan.capacity.index
-    curve = report.assumptions.curve
-    fractions = np.zeros(len(months))
-    for start in plan.people.loc[plan.people["planned"], "start"]:
-        for i, month in enumerate(months):
-            tenure = (month - start).n
-            if tenure >= 0:
-                fractions[i] += curve[tenure] if tenure < len(curve) else 1.0
-    return plan.productivity * fractions
-
-
-def _whole_months(value: float) -> str:
-    months = round(value)
-    return f"{months} month" if months == 1 else f"{months} months"
 
 
 def _driver_values(driver: str, low: float, high: float) -> str:
     if driver in ("ramp_months", "lead_time_months"):
         return f"{low:.0f} or {high:.0f} months"
     return f"{low:.0%} or {high:.0%}"
-
-
-def _month_text(month: pd.Period) -> str:
-    return f"{month:%B %Y}"
-
-
-# ----------------------------------------------------------------------------
-# Tables and words
-# ----------------------------------------------------------------------------
-
-
-def quarter_summary(report: HiringReport) -> pd.DataFrame:
-    """The horizon by quarter: objective, capacity, gap, people at quarter end, cost.
-
-    Quarters are counted from the horizon's first month (the fiscal year's
-    start), three months each; a last incomplete quarter is left out.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by quarter label (``Q1 2027-01 to 2027-03``, ...), columns:
-        ``objective`` and ``capacity`` (sums over the quarter), ``short``
-        (the sum of the months' shortfalls, objective - capacity where positive),
-        ``spare`` (the sum of the months' spare capacity), ``headcount``,
-        ``productive`` (fully ramped reps counted by the plan) and ``required``
-        at the quarter's last month, and ``cost`` (the planned hires' people and
-        recruiting costs; costs incurred before the horizon's first month count
-        in the first quarter).
-
-    Notes
-    -----
-    ``short`` - ``spare`` = objective - capacity for each quarter. A month short
-    is not offset by a month to spare: revenue missed in March is not found in
-    April by reps who have nothing more to sell.
-    """
-    cap = report.plan.capacity
-    quarters = len(cap) // 3
-    costs = report.plan.costs["total"]
-    rows = []
-    for q in range(quarters):
-        part = cap.iloc[3 * q : 3 * q + 3]
-        gap = part["gap"]
-        end = part.index[-1]
-        in_quarter = costs[(costs.index <= end) & ((costs.index >= part.index[0]) | (q == 0))]
-        rows.append(
-            {
-                "quarter": f"Q{q + 1} {part.index[0]} to {end}",
-                "objective": float(part["objective"].sum()),
-                "capacity": float(part["capacity"].sum()),
-                "short": float(gap.clip(lower=0).sum()),
-                "spare": float((-gap).clip(lower=0).sum()),
-                "headcount": int(part["headcount"].iloc[-1]),
-                # in full-productivity reps: a half-quota rep counts 0.5
-                "productive": round(float(part["counted"].iloc[-1]), 1),
-                "required": int(part["required"].iloc[-1]),
-                "cost": float(in_quarter.sum()),
-            }
-        )
-    return pd.DataFrame(rows).set_index("quarter")
-
-
-def recruit_message(report: HiringReport) -> str:
-    """The plan's first instruction, in one or two plain sentences (Markdown).
-
-    Names the first requisition's month and how far it is from the as-of month,
-    says when it is already late, and how many hires follow.
-    """
-    plan = report.plan
-    schedule = plan.schedule
-    if plan.hires == 0:
-        return (
-            "**No hire is needed.** The team on the roster, once ramped, covers every "
-            "month's objective of the horizon."
-        )
-    first = schedule["open_req_by"].min()
-    wait = (first - plan.as_of).n
-    count = int((schedule["open_req_by"] == first).sum())
-    reqs = "one requisition" if count == 1 else f"{count} requisitions"
-    rest = plan.hires - count
-    if plan.late_hires:
-        late = plan.late_hires
-        head = (
-            f"**Recruit now: {late} of the {plan.hires} hires {'is' if late == 1 else 'are'} "
-            f"already late.** {'Its requisition' if late == 1 else 'Their requisitions'} should "
-            "have opened "
-            f"before {_month_text(plan.as_of)}; even opened this month, "
-            f"{'that hire is' if late == 1 else 'those hires are'} fully productive only from "
-            f"{_month_text(schedule.loc[schedule['late'], 'productive_by'].min())}."
-        )
-    elif wait <= 0:
-        head = f"**Recruit now: open {reqs} this month ({_month_text(first)}).**"
-    else:
-        when = "next month" if wait == 1 else f"in {wait} months"
-        head = f"**Recruit now: open {reqs} by {_month_text(first)}, {when}.**"
-    if rest and not plan.late_hires:
-        later = schedule.loc[schedule["open_req_by"] > first, "open_req_by"].min()
-        head += (
-            f" {rest} more {'follows' if rest == 1 else 'follow'}, the next by "
-            f"{_month_text(later)}."
-        )
-    return head
-
-
-def driver_value(driver: str, value: float) -> str:
-    """A driver's value as a client reads it: ``4 months`` or ``80%``."""
-    if driver in ("ramp_months", "lead_time_months"):
-        return _whole_months(value)
-    return f"{value:.0%}"
-
-
-def sensitivity_table(report: HiringReport) -> pd.DataFrame:
-    """The sensitivity runs beside the plan, ready for :func:`salesnb.display.format_frame`.
-
-    Returns
-    -------
-    DataFrame
-        One row for the plan, then one per driver and case (``Attainment, low``),
-        columns ``Value`` (text), ``Hires`` and ``Late hires`` (text),
-        ``Shortfall`` and ``Cost of the plan`` (money). Empty when the report was
-        made without the sensitivity runs.
-    """
-    columns = ["Value", "Hires", "Late hires", "Shortfall", "Cost of the plan"]
-    table = report.sensitivity
-    if table is None:
-        return pd.DataFrame(columns=columns, dtype=object)
-    plan = report.plan
-    rows = {
-        "The plan": [
-            "as assumed",
-            str(plan.hires),
-            str(plan.late_hires),
-            plan.shortfall,
-            plan.total_cost,
-        ],
-    }
-    for r in table.itertuples(index=False):
-        rows[f"{DRIVER_NAMES.get(r.driver, r.driver)}, {r.case}"] = [
-            driver_value(r.driver, r.value),
-            str(r.hires),
-            str(r.late_hires),
-            float(r.shortfall),
-            float(r.cost),
-        ]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
-
-
-# ----------------------------------------------------------------------------
-# Capacity against the objective
-# ----------------------------------------------------------------------------
 
 
 def draw_capacity(ax: Axes, report: HiringReport, currency: str) -> None:
@@ -260,7 +70,7 @@ def draw_capacity(ax: Axes, report: HiringReport, currency: str) -> None:
     x = np.arange(len(cap))
     objective = cap["objective"].to_numpy()
     total = cap["capacity"].to_numpy()
-    hires = np.minimum(_hires_capacity(report), total)
+    hires = np.minimum(report.plan.capacity["hires_capacity"].to_numpy(), total)
     team = total - hires
     ax.stackplot(
         x,
@@ -293,7 +103,7 @@ def draw_capacity(ax: Axes, report: HiringReport, currency: str) -> None:
             color=NEUTRAL,
             fontsize=9,
         )
-    ax.set_xticks(x, _month_labels(cap.index))
+    ax.set_xticks(x, month_labels(cap.index))
     ax.set_xlim(-0.3, len(x) - 0.7)
     ax.set_ylim(0, max(objective.max(), total.max()) * 1.12)
     ax.set_title("New-business revenue: expected capacity against the objective, by month")
@@ -306,11 +116,6 @@ def capacity_figure(report: HiringReport, currency: str) -> Figure:
     fig, ax = plt.subplots(figsize=(12, 4.6), layout="constrained")
     draw_capacity(ax, report, currency)
     return fig
-
-
-# ----------------------------------------------------------------------------
-# Headcount by month and role
-# ----------------------------------------------------------------------------
 
 
 def draw_headcount(ax: Axes, report: HiringReport, currency: str) -> None:
@@ -352,7 +157,7 @@ def draw_headcount(ax: Axes, report: HiringReport, currency: str) -> None:
         color="black",
         label="Fully productive reps counted",
     )
-    ax.set_xticks(x, _month_labels(heads.index))
+    ax.set_xticks(x, month_labels(heads.index))
     ax.set_xlim(-0.6, len(x) - 0.4)
     ax.set_ylim(0, max(bottom.max(), cap["required"].max()) + 1.5)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -366,11 +171,6 @@ def headcount_figure(report: HiringReport, currency: str) -> Figure:
     fig, ax = plt.subplots(figsize=(12, 4.2), layout="constrained")
     draw_headcount(ax, report, currency)
     return fig
-
-
-# ----------------------------------------------------------------------------
-# The organisation plan (a Gantt chart)
-# ----------------------------------------------------------------------------
 
 
 def org_chart_height(report: HiringReport) -> float:
@@ -477,7 +277,7 @@ def draw_org_chart(ax: Axes, report: HiringReport, currency: str) -> None:
     ]
     ax.set_yticks(range(len(people)), labels, fontsize=9)
     ax.set_ylim(len(people) - 0.5, -0.9)
-    ax.set_xticks(np.arange(n) + 0.5, _month_labels(months), fontsize=9)
+    ax.set_xticks(np.arange(n) + 0.5, month_labels(months), fontsize=9)
     ax.set_xticks(np.arange(n + 1), minor=True)
     ax.tick_params(axis="x", which="major", length=0)
     ax.set_xlim(-0.2, n)
@@ -518,11 +318,6 @@ def org_chart_figure(report: HiringReport, currency: str) -> Figure:
     fig, ax = plt.subplots(figsize=(12, org_chart_height(report)), layout="constrained")
     draw_org_chart(ax, report, currency)
     return fig
-
-
-# ----------------------------------------------------------------------------
-# Sensitivity (a tornado chart)
-# ----------------------------------------------------------------------------
 
 
 def draw_tornado(axes: Sequence[Axes], report: HiringReport, currency: str) -> None:
@@ -630,11 +425,6 @@ def tornado_figure(report: HiringReport, currency: str) -> Figure:
     return fig
 
 
-# ----------------------------------------------------------------------------
-# The Monte Carlo simulation
-# ----------------------------------------------------------------------------
-
-
 def draw_simulation(axes: Sequence[Axes], report: HiringReport, currency: str) -> None:
     """Share of simulated plans by number of hires; the shortfall of those with a late hire."""
     mc = report.simulation
@@ -699,67 +489,3 @@ def simulation_figure(report: HiringReport, currency: str) -> Figure:
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), layout="constrained")
     draw_simulation((axes[0], axes[1]), report, currency)
     return fig
-
-
-# ----------------------------------------------------------------------------
-# The live panel
-# ----------------------------------------------------------------------------
-
-
-def hiring_panel(client: Client, report: HiringReport) -> LivePanel:
-    """The hiring timeline's panel: ramp, lead time, attainment and attrition.
-
-    A slider move redoes the plan (without the sensitivity table and the
-    simulation, so it stays instant) for the same objective, and redraws the
-    capacity chart and the org chart in place.
-    """
-    currency = client.settings.client.currency
-    a = report.assumptions
-    controls = {
-        "ramp_months": slider("Ramp (months)", a.ramp_length, 0, 12, 1, whole=True),
-        "lead_time_months": slider(
-            "Recruiting lead time (months)", a.lead_time_months, 0, 12, 1, whole=True
-        ),
-        "attainment": slider("Attainment", a.attainment, 0.4, 1.4, 0.01, percent=True),
-        "attrition_rate": slider(
-            "Attrition a year", a.attrition_rate, 0.0, 0.5, 0.01, percent=True
-        ),
-    }
-
-    def compute(
-        ramp_months: int, lead_time_months: int, attainment: float, attrition_rate: float
-    ) -> HiringReport:
-        return hiring_report(
-            client,
-            # the report's own ramp (a client's curve included) unless the slider moved
-            ramp_months=None if ramp_months == a.ramp_length else ramp_months,
-            lead_time_months=lead_time_months,
-            attainment=attainment,
-            attrition_rate=attrition_rate,
-            simulate=False,
-            objective=report.objective,
-        )
-
-    def draw(result: HiringReport, figs: Sequence[Figure]) -> None:
-        draw_capacity(figs[0].axes[0], result, currency)
-        figs[1].set_size_inches(12, org_chart_height(result))
-        draw_org_chart(figs[1].axes[0], result, currency)
-
-    def summarize(result: HiringReport) -> pd.DataFrame:
-        plan = result.plan
-        first = plan.schedule["open_req_by"].min() if plan.hires else None
-        return key_figures(
-            {
-                "Planned hires": f"{plan.hires}",
-                "Late hires": f"{plan.late_hires}",
-                "First requisition by": "none needed" if first is None else str(first),
-                "Revenue shortfall of late hires": money(plan.shortfall, currency),
-                "Objective not covered by capacity": money(
-                    float(plan.capacity["gap"].clip(lower=0).sum()), currency
-                ),
-                "Cost of the plan": money(plan.total_cost, currency),
-            }
-        )
-
-    figs = figures((1, 1, (12, 4.6)), (1, 1, (12, org_chart_height(report))))
-    return live_panel(controls, compute, draw, summarize, figs, first=report)

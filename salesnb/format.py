@@ -1,14 +1,9 @@
-"""Formatting figures for a client, and recording them for the report pack.
+"""Formatting figures as a client reads them: money, percentages, tables, headings.
 
 Tables are shown as DataFrames of formatted strings: their HTML is stable from
 run to run (so nbval can compare it), and pandas escapes every cell, so a client
 name or a line name can never inject markup into a report. Anything built as
-HTML here goes through :func:`html.escape`.
-
-:func:`record` attaches a section's headline figures and tables to the notebook
-as data of a private MIME type: the static HTML report does not show it, nbval
-compares it on every run, and the report runner collects it into
-``figures.json`` and the Excel workbook.
+HTML here goes through :func:`html.escape`. Nothing here computes a figure.
 """
 
 from __future__ import annotations
@@ -16,22 +11,12 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-__all__ = [
-    "FIGURES_MIMETYPE",
-    "format_frame",
-    "heading",
-    "key_figures",
-    "money",
-    "pct",
-    "record",
-    "table_payload",
-]
-
-FIGURES_MIMETYPE = "application/vnd.salesnb.figures+json"
+__all__ = ["Table", "format_frame", "heading", "key_figures", "money", "pct"]
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "C$", "AUD": "A$"}
 
@@ -106,47 +91,26 @@ def heading(text: str, level: int = 2) -> Any:
     return HTML(f"<h{level}>{html.escape(text)}</h{level}>")
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe, rounded: money to the cent, fractions to 6 places, NaN/inf to None."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return round(value, 6) if abs(value) < 10 else round(value, 2)
-    if hasattr(value, "item"):  # numpy scalars
-        return _clean(value.item())
-    if isinstance(value, Mapping):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return str(value)
+@dataclass(frozen=True)
+class Table:
+    """A table a client reads: numbers stay numbers, with how each is to be shown.
 
-
-def table_payload(frame: pd.DataFrame) -> dict[str, Any]:
-    """A DataFrame as JSON-safe ``{"columns", "index", "data"}`` (the split orientation)."""
-    return {
-        "columns": [str(c) for c in frame.columns],
-        "index": [str(i) for i in frame.index],
-        "index_name": str(frame.index.name or ""),
-        "data": _clean(frame.astype(object).to_numpy().tolist()),
-    }
-
-
-def record(section: str, figures: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> None:
-    """Attach a section's figures and tables to the notebook's outputs.
-
-    The report runner reads them back into ``figures.json`` (under ``section``)
-    and the Excel workbook (one sheet per table).
+    The same object is displayed in a notebook (:meth:`formatted`) and written
+    to the Excel workbook (numbers with money or percent formats), so the two
+    can never differ.
     """
-    from IPython.display import display
 
-    payload = {
-        "section": section,
-        "figures": _clean(dict(figures)),
-        # a list, not a mapping: saved notebooks sort mapping keys, and the sheets keep this order
-        "tables": [{"name": name, **table_payload(frame)} for name, frame in tables.items()],
-    }
-    display({FIGURES_MIMETYPE: payload}, raw=True)
+    frame: pd.DataFrame
+    percent_columns: tuple[str, ...] = ()
+    percent_rows: tuple[str, ...] = ()
+    text_columns: tuple[str, ...] = ()
+
+    def formatted(self, currency: str = "USD") -> pd.DataFrame:
+        """Every cell as the text a client reads (money, percentages, text)."""
+        return format_frame(
+            self.frame,
+            currency,
+            percent_rows=self.percent_rows,
+            percent_columns=self.percent_columns,
+            text_columns=self.text_columns,
+        )

@@ -1,6 +1,6 @@
 """Re-execute the committed notebooks on the sample client, in place.
 
-    python -m salesnb.execute [NOTEBOOK ...]
+    python -m salesnb.report.execute [NOTEBOOK ...]
 
 The notebooks are committed executed, so that nbval can prove a fresh run
 reproduces every figure a client reads. Run this after a change that moves a

@@ -1,9 +1,9 @@
-"""Charts a client can read at a glance: the stress test's, and the style all charts share.
+"""Charts of the pro forma and the stress test (notebook 02).
 
 Each chart has a ``draw_*`` function that draws into axes it is given (the live
 panel redraws into the same figure on every slider move) and a ``*_figure``
 function that makes a new figure for a notebook or a report. Nothing here
-computes a figure: the numbers come from :mod:`salesnb.analysis`.
+computes a figure: the numbers come from :class:`~salesnb.analysis.StressReport`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
 from salesnb.analysis import StressReport
-from salesnb.display import money
+from salesnb.charts._style import BASELINE, GOOD, NEUTRAL, SCENARIO, money_axis, tidy
+from salesnb.format import money
 
 __all__ = [
     "cut_curve_figure",
@@ -23,38 +24,8 @@ __all__ = [
     "draw_cut_curve",
     "draw_income_and_cash",
     "income_and_cash_figure",
-    "money_axis",
-    "plain",
     "simulation_figure",
-    "tidy",
 ]
-
-BASELINE = "#1f4e79"
-SCENARIO = "#c0504d"
-NEUTRAL = "#7f7f7f"
-GOOD = "#4f9d69"
-
-
-def money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
-    def fmt(value: float, _pos: int) -> str:
-        if abs(value) >= 1e6:
-            return money(value / 1e6, currency, cents=True).rstrip("0").rstrip(".") + "M"
-        if abs(value) >= 1e3:
-            return money(value / 1e3, currency) + "k"
-        return money(value, currency)
-
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
-
-
-def plain(text: str) -> str:
-    """Text that matplotlib shows as it is: two dollar signs would otherwise start maths mode."""
-    return text.replace("$", r"\$")
-
-
-def tidy(ax: Axes) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
-    ax.set_axisbelow(True)
 
 
 def draw_income_and_cash(axes: tuple[Axes, Axes], report: StressReport, currency: str) -> None:

@@ -4,11 +4,10 @@ A :class:`LivePanel` ties a few controls to three functions: one that recomputes
 the section from the controls' values, one that draws the result into the
 panel's own figures (redrawn in place, never recreated), and one that gives the
 key figures as a small table. Moving any control recomputes and redraws at once.
-Each notebook builds its panel with one call (:func:`stress_panel`, and the
-builders in the plan and hiring chart modules).
 
 Panels are for a live JupyterLab session only: a static report shows the
-figures of the settings' scenario, drawn by the notebook's own cells.
+figures of the settings' scenario, drawn by the notebook's own cells. Nothing
+here computes a figure: the analysis module recomputes, the charts draw.
 """
 
 from __future__ import annotations
@@ -23,12 +22,7 @@ import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
 
-from salesnb import charts
-from salesnb.analysis import StressReport, stress_report
-from salesnb.client import Client
-from salesnb.display import key_figures, money, pct
-
-__all__ = ["LivePanel", "figures", "live_panel", "slider", "stress_panel"]
+__all__ = ["LivePanel", "figures", "live_panel", "slider"]
 
 _STYLE = {"description_width": "initial"}
 _LAYOUT = {"width": "420px"}
@@ -140,53 +134,3 @@ def live_panel(
         control.observe(panel.update, names="value")
     panel.redraw(first if first is not None else panel.recompute())
     return panel
-
-
-def stress_panel(client: Client, report: StressReport) -> LivePanel:
-    """The stress test's panel: sales cut, start month and target margin."""
-    currency = client.settings.client.currency
-    st = client.settings.stress_test
-    controls = {
-        "cut": slider("Sales under plan", report.stress.cut, 0.0, 0.5, 0.01, percent=True),
-        "start_month": slider(
-            "From month", report.stress.start_month, 1, len(report.inputs.months), 1, whole=True
-        ),
-        "target_margin": slider(
-            "Target margin", report.stress.target_margin, -0.1, 0.3, 0.01, percent=True
-        ),
-    }
-
-    def compute(cut: float, start_month: int, target_margin: float) -> StressReport:
-        return stress_report(
-            client,
-            cut=cut,
-            start_month=start_month,
-            target_margin=target_margin,
-            volatility=st.volatility,
-            runs=st.runs,
-            seed=st.seed,
-            inputs=report.inputs,
-        )
-
-    def draw(result: StressReport, figs: Sequence[Figure]) -> None:
-        charts.draw_income_and_cash((figs[0].axes[0], figs[0].axes[1]), result, currency)
-        charts.draw_cut_curve((figs[1].axes[0], figs[1].axes[1]), result, currency)
-
-    def summarize(result: StressReport) -> pd.DataFrame:
-        y = result.stress.year
-        return key_figures(
-            {
-                "Sales under plan": f"{result.stress.cut:.0%} from month {result.stress.start_month}",
-                "Year's income, plan": money(y["baseline_income"], currency),
-                "Year's income, scenario": money(y["scenario_income"], currency),
-                "Lost income": money(y["lost_income"], currency),
-                "Cost reduction to break even": money(y["reduction_to_break_even"], currency),
-                f"Cost reduction to hold {pct(result.stress.target_margin, 0)}": money(
-                    y["reduction_to_target_margin"], currency
-                ),
-                "Not covered by discretionary cuts": money(result.uncovered_target, currency),
-            }
-        )
-
-    figs = figures((1, 2, (12, 4)), (1, 2, (12, 4)))
-    return live_panel(controls, compute, draw, summarize, figs, first=report)

@@ -1,0 +1,1 @@
+"""The sample clients, shipped inside the package as data (``salesnb.sample``)."""

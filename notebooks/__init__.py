@@ -1,0 +1,1 @@
+"""The workbook's notebooks, shipped inside the package as data (``salesnb.notebooks``)."""

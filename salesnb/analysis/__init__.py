@@ -1,0 +1,47 @@
+"""From a loaded client to each notebook's report, in one call per notebook.
+
+One module per notebook: :mod:`~salesnb.analysis.plan` (01),
+:mod:`~salesnb.analysis.proforma` (02), :mod:`~salesnb.analysis.hiring` (03).
+Each takes a :class:`~salesnb.io.Client` and plain overrides (``None`` means
+"from the settings") and returns a frozen report whose ``figures()`` are what
+``figures.json`` holds and whose ``tables()`` are what the notebook shows and
+the workbook writes. The chain between them runs one way: the plan's goals feed
+the hiring objective; the hiring plan feeds the plan's capacity check and the
+pro forma; each is worked out once per report and may be passed along.
+"""
+
+from __future__ import annotations
+
+from salesnb.analysis.hiring import (
+    HiringReport,
+    hiring_assumptions,
+    hiring_objective,
+    hiring_report,
+    hiring_reps,
+)
+from salesnb.analysis.plan import (
+    Goals,
+    PlanReport,
+    plan_goals,
+    plan_report,
+    quota_reps,
+    quota_vs_capacity,
+)
+from salesnb.analysis.proforma import StressReport, proforma_inputs, stress_report
+
+__all__ = [
+    "Goals",
+    "HiringReport",
+    "PlanReport",
+    "StressReport",
+    "hiring_assumptions",
+    "hiring_objective",
+    "hiring_report",
+    "hiring_reps",
+    "plan_goals",
+    "plan_report",
+    "proforma_inputs",
+    "quota_reps",
+    "quota_vs_capacity",
+    "stress_report",
+]

@@ -1,0 +1,599 @@
+"""The annual sales plan, from a loaded client (notebook 01).
+
+:func:`plan_goals` works out the goal, its months and quarters and the 18 months
+of objectives (what the hiring timeline needs from the plan, and nothing more);
+:func:`plan_report` adds the quotas, the rep business plans, the planning
+answers and the check of the quotas against the hiring timeline's team. Every
+table and key figure the notebook shows comes from the frozen
+:class:`PlanReport`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from salesnb import plan as pl
+from salesnb.analysis._common import given, month_index
+from salesnb.errors import InputError
+from salesnb.format import Table, money, pct
+from salesnb.io import PLANNING_QUESTIONS, Client
+from salesnb.plan import HEALTHY_QUOTA_TO_OTE
+
+if TYPE_CHECKING:
+    from salesnb.analysis.hiring import HiringReport
+
+__all__ = [
+    "Goals",
+    "PlanReport",
+    "plan_goals",
+    "plan_report",
+    "quota_reps",
+    "quota_vs_capacity",
+]
+
+
+@dataclass(frozen=True)
+class Goals:
+    """The year's goal, spread over its months and quarters, and the objectives beyond.
+
+    Attributes
+    ----------
+    prior : Series
+        Last year's revenue, the twelve months before the plan's first (NaN
+        where the actuals lack a month).
+    goal, growth : float
+        The year's goal, and the growth on last year it stands for.
+    given_goal : bool
+        The goal was given outright in the settings (growth is then implied).
+    shares, monthly, quarterly : Series
+        Each month's share of the year, the monthly goals and their quarters.
+    objectives, objective_quarters : Series
+        Revenue objectives over at least 18 months (the plan's months, then the
+        same months grown again), and by quarter.
+    """
+
+    prior: pd.Series
+    goal: float
+    growth: float
+    given_goal: bool
+    shares: pd.Series
+    monthly: pd.Series
+    quarterly: pd.Series
+    objectives: pd.Series
+    objective_quarters: pd.Series
+
+
+def plan_goals(client: Client, *, growth: float | None = None) -> Goals:
+    """The goal and the objectives the settings' ``plan`` section (or ``growth``) gives."""
+    s = client.settings
+    p = s.plan
+    if p is None:
+        raise InputError("settings.yaml has no 'plan' section: the annual plan needs one")
+    first = s.first_month
+    actuals = client.actuals.set_index("month")["revenue"].astype(float)
+    prior_months = pd.period_range(first - 12, first - 1, freq="M", name="month")
+    prior = actuals.reindex(prior_months)
+    growth = p.growth if growth is None else growth
+    given_goal = p.goal is not None and growth is None
+    if given_goal:
+        goal = pl.company_goal(given=p.goal)
+        growth = goal / float(prior.sum()) - 1.0 if prior.notna().all() and prior.sum() else 0.0
+    else:
+        goal = pl.company_goal(actuals, growth=growth, fy_start=first)
+    if isinstance(p.seasonality, list):
+        shares = pl.seasonality(given=p.seasonality)
+    else:
+        shares = pl.seasonality(actuals, mode=p.seasonality, fy_start=first)
+    monthly = pl.monthly_goals(goal, shares, first)
+    horizon = s.hiring.horizon_months if s.hiring else 18
+    objectives = pl.objectives(monthly, growth, months=max(18, horizon))
+    quarters = objectives.iloc[: len(objectives) // 3 * 3]
+    return Goals(
+        prior=prior,
+        goal=goal,
+        growth=float(growth),
+        given_goal=given_goal,
+        shares=shares,
+        monthly=monthly,
+        quarterly=pl.quarterly_goals(monthly),
+        objectives=objectives,
+        objective_quarters=pl.quarterly_goals(quarters),
+    )
+
+
+def quota_reps(client: Client) -> list[pl.QuotaRep]:
+    """The roster's quota carriers (rows with an ``annual_quota``) as the plan takes them."""
+    weights = client.settings.plan.weights if client.settings.plan else {}
+    reps = client.roster[client.roster["annual_quota"].notna()]
+    return [
+        pl.QuotaRep(
+            name=str(r.name),
+            weight=float(weights.get(r.name, 1.0)),
+            start=given(r.start),
+            end=given(r.end),
+            on_target_earnings=given(r.on_target_earnings),
+        )
+        for r in reps.itertuples(index=False)
+    ]
+
+
+def quota_vs_capacity(quota: pd.Series, capacity: pd.Series) -> pd.DataFrame:
+    """The plan's quotas beside what the hiring timeline's team is expected to bring in.
+
+    Parameters
+    ----------
+    quota : Series
+        The team's quota by month of the plan year.
+    capacity : Series
+        Expected capacity by month (reps at expected attainment, less while
+        ramping, planned hires included), as the hiring timeline gives it.
+
+    Returns
+    -------
+    DataFrame
+        One row per quarter of the plan year and a ``Year`` row: ``quota``,
+        ``capacity`` and ``capacity_to_quota`` (capacity / quota; below 1 the plan
+        asks more than the team is expected to deliver).
+
+    Examples
+    --------
+    >>> months = pd.period_range("2027-01", periods=12, freq="M")
+    >>> check = quota_vs_capacity(pd.Series(100.0, months), pd.Series(80.0, months))
+    >>> check.loc["Year"].tolist()
+    [1200.0, 960.0, 0.8]
+    """
+    frame = pd.DataFrame(
+        {
+            "quota": quota.to_numpy(dtype=float),
+            "capacity": capacity.reindex(quota.index).fillna(0.0).to_numpy(dtype=float),
+        }
+    )
+    quarters = frame.groupby(np.arange(len(frame)) // 3).sum()
+    quarters.index = [f"Q{i + 1}" for i in range(len(quarters))]
+    quarters.loc["Year"] = frame.sum()
+    quarters["capacity_to_quota"] = quarters["capacity"] / quarters["quota"].where(
+        quarters["quota"] != 0
+    )
+    quarters.index.name = "quarter"
+    return quarters
+
+
+def _quarter_months(index: pd.PeriodIndex, quarters: int) -> list[pd.PeriodIndex]:
+    return [index[3 * q : 3 * q + 3] for q in range(quarters)]
+
+
+def team_funnel(business_plans: dict[str, pl.BusinessPlan]) -> pd.DataFrame:
+    """The team's funnel: each rep's whole counts added up.
+
+    A rep cannot create 10.4 opportunities, so each rep's counts are rounded up
+    first (as :func:`salesnb.plan.business_plan` does) and the team's are their
+    sum: the team column of the business-plan table is the sum of the reps'
+    columns, and ``opportunities_needed`` in ``figures.json`` is the same number.
+    """
+    plans = list(business_plans.values())
+    funnel = plans[0].funnel[["conversion"]].copy()
+    for period in ("per_week", "per_month", "per_year"):
+        funnel[period] = sum(p.funnel[period] for p in plans).astype(np.int64)
+    return funnel
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """Everything the annual-plan notebook shows."""
+
+    goals: Goals
+    over_assignment: float
+    stretch: float
+    coverage: float
+    quotas: pd.DataFrame
+    monthly_quotas: pd.DataFrame
+    business_plans: dict[str, pl.BusinessPlan]
+    team_funnel: pd.DataFrame
+    questions: dict[str, list[str]]
+    assumptions: pd.DataFrame
+    average_deal: float
+    win_rate: float
+    cycle_months: float
+    capacity: pd.DataFrame | None = None
+
+    # The goal's parts, as the plan names them.
+    @property
+    def prior(self) -> pd.Series:
+        return self.goals.prior
+
+    @property
+    def goal(self) -> float:
+        return self.goals.goal
+
+    @property
+    def growth(self) -> float:
+        return self.goals.growth
+
+    @property
+    def given_goal(self) -> bool:
+        return self.goals.given_goal
+
+    @property
+    def shares(self) -> pd.Series:
+        return self.goals.shares
+
+    @property
+    def monthly(self) -> pd.Series:
+        return self.goals.monthly
+
+    @property
+    def quarterly(self) -> pd.Series:
+        return self.goals.quarterly
+
+    @property
+    def objectives(self) -> pd.Series:
+        return self.goals.objectives
+
+    @property
+    def objective_quarters(self) -> pd.Series:
+        return self.goals.objective_quarters
+
+    @property
+    def pipeline_needed(self) -> float:
+        """The pipeline the reps must create over the year, in total."""
+        return float(sum(b.pipeline for b in self.business_plans.values()))
+
+    @property
+    def pipeline_lag(self) -> int:
+        """Months between a pipeline's entry and the quota month it serves."""
+        monthly = next(iter(self.business_plans.values())).monthly
+        return int((monthly.index[0] - monthly["enter_by"].iloc[0]).n)
+
+    def figures(self) -> dict[str, float | int | None]:
+        """The headline figures, as ``figures.json`` names them (see the README)."""
+        q = self.quotas
+        ratios = q["quota_to_ote"].dropna()
+        return {
+            "prior_year_revenue": float(self.prior.sum()),
+            "growth": self.growth,
+            "goal": self.goal,
+            "stretch": self.stretch,
+            "over_assignment": self.over_assignment,
+            "assigned_quota": float(q["quota"].sum()),
+            "stretch_quota": float(q["stretch_quota"].sum()),
+            "reps_with_quota": len(q),
+            "quota_to_ote_min": float(ratios.min()) if len(ratios) else None,
+            "quota_to_ote_max": float(ratios.max()) if len(ratios) else None,
+            "reps_outside_healthy_ote": int((q["ote_check"].isin(["low", "high"])).sum()),
+            "coverage": self.coverage,
+            "pipeline_needed": self.pipeline_needed,
+            "opportunities_needed": float(self.team_funnel.loc["opportunities", "per_year"]),
+            **{f"goal_q{i + 1}": float(v) for i, v in enumerate(self.quarterly)},
+            **{
+                f"objective_q{i + 1}": float(v)
+                for i, v in enumerate(self.objective_quarters.iloc[:6])
+            },
+            "team_capacity": None
+            if self.capacity is None
+            else float(self.capacity.loc["Year", "capacity"]),
+            "capacity_to_quota": None
+            if self.capacity is None
+            else float(self.capacity.loc["Year", "capacity_to_quota"]),
+        }
+
+    # -- the tables a client reads: shown by the notebook, written to the workbook --
+
+    def goals_table(self) -> Table:
+        """Month by month: last year, the goal, the change and the month's share of the year."""
+        prior = self.prior.to_numpy(dtype=float)
+        goal = self.monthly.to_numpy()
+        frame = pd.DataFrame(
+            {
+                "Same month last year": prior,
+                "Goal": goal,
+                "Change": goal / prior - 1.0,
+                "Share of the year": self.shares.to_numpy(),
+            },
+            index=month_index(self.monthly.index),
+        )
+        total_prior = float(self.prior.sum(min_count=len(self.prior)))
+        frame.loc["Total"] = [total_prior, self.goal, self.goal / total_prior - 1.0, 1.0]
+        return Table(frame, percent_columns=("Change", "Share of the year"))
+
+    def prior_quarters(self) -> np.ndarray:
+        """Last year's quarters; NaN for a quarter with a month missing from the actuals."""
+        values = self.prior.to_numpy(dtype=float).reshape(-1, 3)
+        return np.where(np.isnan(values).any(axis=1), np.nan, np.nansum(values, axis=1))
+
+    def quarters_table(self) -> Table:
+        """Quarter by quarter: the months, last year, the goal and the change."""
+        prior = self.prior_quarters()
+        spans = _quarter_months(self.monthly.index, len(self.quarterly))
+        frame = pd.DataFrame(
+            {
+                "Months": [f"{m[0]} to {m[-1]}" for m in spans],
+                "Last year": prior,
+                "Goal": self.quarterly.to_numpy(),
+                "Change": self.quarterly.to_numpy() / prior - 1.0,
+            },
+            index=pd.Index(self.quarterly.index, name="Quarter"),
+        )
+        return Table(frame, percent_columns=("Change",))
+
+    def quota_table(self) -> Table:
+        """One row per rep and a total: months, quota, stretch, and the quota-to-OTE check."""
+        q = self.quotas
+        frame = pd.DataFrame(
+            {
+                "Months employed": [str(m) for m in q["months_employed"]],
+                "Quota": q["quota"].to_numpy(),
+                "Stretch quota": q["stretch_quota"].to_numpy(),
+                "Full-year quota": q["full_year_quota"].to_numpy(),
+                "On-target earnings": q["on_target_earnings"].to_numpy(),
+                "Quota to OTE": ["" if pd.isna(r) else f"{r:.1f}x" for r in q["quota_to_ote"]],
+                "Check": list(q["ote_check"]),
+            },
+            index=pd.Index(q["rep"], name="Rep"),
+        )
+        frame.loc["Total"] = [
+            "",
+            float(q["quota"].sum()),
+            float(q["stretch_quota"].sum()),
+            None,
+            None,
+            "",
+            "",
+        ]
+        return Table(
+            frame.astype(object).where(frame.notna(), None),
+            text_columns=("Months employed", "Quota to OTE", "Check"),
+        )
+
+    def capacity_table(self) -> Table | None:
+        """The quotas against the hiring timeline's expected capacity, by quarter and year."""
+        if self.capacity is None:
+            return None
+        frame = self.capacity.rename(
+            columns={
+                "quota": "Quota assigned",
+                "capacity": "Expected from the team",
+                "capacity_to_quota": "Expected share of quota",
+            }
+        )
+        frame.index.name = "Quarter"
+        return Table(frame, percent_columns=("Expected share of quota",))
+
+    def business_plan_table(self) -> Table:
+        """What each rep's quota asks for, one column per rep and one for the team.
+
+        Rows: the quota, the pipeline to create (coverage x quota), then
+        opportunities and each activity of the funnel a month and a week
+        (averages over the months the rep carries quota, rounded up; the team's
+        are the reps' added up). Counts are text, so they are never shown as money.
+        """
+        funnels = {rep: plan.funnel for rep, plan in self.business_plans.items()}
+        funnels["Team"] = self.team_funnel
+        quota = {rep: plan.quota for rep, plan in self.business_plans.items()}
+        pipeline = {rep: plan.pipeline for rep, plan in self.business_plans.items()}
+        quota["Team"] = float(sum(quota.values()))
+        pipeline["Team"] = float(sum(pipeline.values()))
+        stages = list(self.team_funnel.index)
+        order = ["opportunities", *[s for s in stages if s != "opportunities"]]
+        rows = ["Quota", "Pipeline to create"]
+        for stage in order:
+            rows += [f"{stage.capitalize()} a month", f"{stage.capitalize()} a week"]
+        columns: dict[str, list[object]] = {}
+        for name, funnel in funnels.items():
+            cells: list[object] = [quota[name], pipeline[name]]
+            for stage in order:
+                cells += [
+                    f"{funnel.loc[stage, 'per_month']:,}",
+                    f"{funnel.loc[stage, 'per_week']:,}",
+                ]
+            columns[name] = cells
+        return Table(pd.DataFrame(columns, index=pd.Index(rows, name="Per rep"), dtype=object))
+
+    def pipeline_timing_table(self) -> Table:
+        """For each quota month: the month its pipeline must enter, each rep's, the team's."""
+        first = next(iter(self.business_plans.values())).monthly
+        frame = pd.DataFrame(
+            {rep: plan.monthly["pipeline"].to_numpy() for rep, plan in self.business_plans.items()},
+            index=month_index(first.index, "Quota month"),
+        )
+        frame["Team"] = frame.sum(axis=1)
+        frame.insert(0, "Pipeline must enter by", [str(m) for m in first["enter_by"]])
+        return Table(frame, text_columns=("Pipeline must enter by",))
+
+    def objectives_table(self) -> Table:
+        """Each quarter of the objectives: its months, the objective, and which year it is in."""
+        quarters = self.objective_quarters
+        plan_quarters = len(self.quarterly)
+        spans = _quarter_months(self.objectives.index, len(quarters))
+        frame = pd.DataFrame(
+            {
+                "Months": [f"{m[0]} to {m[-1]}" for m in spans],
+                "Objective": quarters.to_numpy(),
+                "Basis": [
+                    "plan year" if k < plan_quarters else f"plan's months {self.growth:+.0%}"
+                    for k in range(len(quarters))
+                ],
+            },
+            index=pd.Index(quarters.index, name="Quarter"),
+        )
+        return Table(frame, text_columns=("Months", "Basis"))
+
+    def monthly_quotas_table(self) -> Table:
+        """Each rep's quota month by month (the months employed, ramp applied)."""
+        frame = self.monthly_quotas.set_axis(month_index(self.monthly_quotas.index), axis=0)
+        return Table(frame)
+
+    def assumptions_table(self) -> Table:
+        """The assumptions the plan rests on, and whether each still holds."""
+        frame = self.assumptions.rename(
+            columns={"assumption": "Assumption", "still_true": "Still true?", "note": "Note"}
+        )
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="")
+        return Table(frame, text_columns=tuple(frame.columns))
+
+    def tables(self) -> dict[str, Table]:
+        """Every table of the section, in the order the notebook shows them."""
+        tables = {
+            "Monthly goals": self.goals_table(),
+            "Quarterly goals": self.quarters_table(),
+            "Quotas": self.quota_table(),
+            "Monthly quotas": self.monthly_quotas_table(),
+        }
+        capacity = self.capacity_table()
+        if capacity is not None:
+            tables["Quota vs team capacity"] = capacity
+        tables |= {
+            "Rep business plans": self.business_plan_table(),
+            "Pipeline timing": self.pipeline_timing_table(),
+            "Objectives (18 months)": self.objectives_table(),
+        }
+        return tables
+
+    # -- the key figures a client reads, already formatted --
+
+    def heading_summary(self, currency: str) -> dict[str, str]:
+        months = self.monthly.index
+        return {
+            "Plan year": f"{months[0]} to {months[-1]}",
+            "Reps carrying quota": f"{len(self.quotas)}",
+            "Quota assigned, as a share of the goal": pct(self.over_assignment, 0),
+            "Stretch goal above quota": pct(self.stretch, 0),
+            "Pipeline coverage": f"{self.coverage:g}x quota",
+        }
+
+    def goal_summary(self, currency: str) -> dict[str, str]:
+        prior = self.prior
+        return {
+            f"Last year's revenue ({prior.index[0]} to {prior.index[-1]})": money(
+                prior.sum(), currency
+            ),
+            "Growth": pct(self.growth)
+            + (" (implied by the goal given)" if self.given_goal else ""),
+            "Goal for the year": money(self.goal, currency)
+            + (" (given)" if self.given_goal else ""),
+        }
+
+    def funnel_summary(self, currency: str) -> dict[str, str]:
+        return {
+            "Average deal": money(self.average_deal, currency),
+            "Win rate": pct(self.win_rate, 0),
+            "Sales cycle": f"{self.cycle_months:g} months from opportunity to close",
+            "Pipeline coverage in the plan": f"{self.coverage:g}x quota",
+            "Coverage the win rate needs": f"{1 / self.win_rate:.2f}x quota",
+            "Share of quota the planned pipeline wins": pct(self.coverage * self.win_rate, 0),
+        }
+
+    def panel_summary(self, currency: str) -> dict[str, str]:
+        q = self.quotas
+        return {
+            "Goal": f"{money(self.goal, currency)} ({pct(self.growth)} on last year)",
+            "Quota assigned": money(q["quota"].sum(), currency),
+            "Stretch quotas": money(q["stretch_quota"].sum(), currency),
+            "Pipeline needed": money(self.pipeline_needed, currency),
+        }
+
+    def ote_note(self, rep: str) -> str:
+        """A rep's quota-to-OTE check in words, for the quota chart."""
+        row = self.quotas.set_index("rep").loc[rep]
+        low, high = HEALTHY_QUOTA_TO_OTE
+        if pd.isna(row["quota_to_ote"]):
+            return "no OTE given"
+        note = f"{row['quota_to_ote']:.1f}x OTE"
+        if row["ote_check"] == "high":
+            note += f", above {low:g}-{high:g}x"
+        elif row["ote_check"] == "low":
+            note += f", below {low:g}-{high:g}x"
+        if row["months_employed"] < len(self.monthly):
+            note += f"\npart year ({row['months_employed']} months): ratio on a full-year quota"
+        return note
+
+
+def plan_report(
+    client: Client,
+    *,
+    growth: float | None = None,
+    stretch: float | None = None,
+    coverage: float | None = None,
+    hiring: HiringReport | None = None,
+) -> PlanReport:
+    """The annual sales plan; ``growth``, ``stretch`` and ``coverage`` override the settings.
+
+    With a ``hiring`` section, the quotas are checked against the team the
+    hiring timeline expects; ``hiring`` passes that timeline when it is already
+    worked out, otherwise it is worked out here once, for this plan's objectives.
+    """
+    s = client.settings
+    p = s.plan
+    goals = plan_goals(client, growth=growth)
+    first = s.first_month
+    stretch = p.stretch if stretch is None else stretch
+    coverage = p.coverage if coverage is None else coverage
+    reps = quota_reps(client)
+    quotas = pl.assign_quotas(
+        goals.goal,
+        goals.shares,
+        first,
+        reps,
+        over_assignment=p.over_assignment,
+        ramp=p.ramp,
+        stretch=stretch,
+    )
+    monthly_quotas = pl.monthly_quotas(
+        goals.goal, goals.shares, first, reps, over_assignment=p.over_assignment, ramp=p.ramp
+    )
+    funnel = [(f.stage, f.conversion) for f in p.funnel]
+    plans = {
+        rep: pl.business_plan(
+            monthly_quotas[rep],
+            average_deal=p.average_deal,
+            win_rate=p.win_rate,
+            cycle_months=p.cycle_months,
+            funnel=funnel,
+            coverage=coverage,
+        )
+        for rep in monthly_quotas.columns
+    }
+    questions = {
+        key: ([value] if isinstance(value, str) else list(value))
+        for key, value in p.questions.items()
+    }
+    questions = {k: questions[k] for k in PLANNING_QUESTIONS if k in questions}
+    assumptions = pd.DataFrame(
+        [
+            {
+                "assumption": a.assumption,
+                "still_true": {True: "yes", False: "no", None: "not yet known"}[a.still_true],
+                "note": a.note,
+            }
+            for a in p.assumptions
+        ],
+        columns=["assumption", "still_true", "note"],
+    )
+    capacity = None
+    if s.hiring is not None:
+        if hiring is None:
+            from salesnb.analysis.hiring import hiring_objective, hiring_report
+
+            hiring = hiring_report(
+                client, simulate=False, objective=hiring_objective(client, goals)
+            )
+        capacity = quota_vs_capacity(monthly_quotas.sum(axis=1), hiring.plan.capacity["capacity"])
+    return PlanReport(
+        goals=goals,
+        over_assignment=p.over_assignment,
+        stretch=float(stretch),
+        coverage=float(coverage),
+        quotas=quotas,
+        monthly_quotas=monthly_quotas,
+        business_plans=plans,
+        team_funnel=team_funnel(plans),
+        questions=questions,
+        assumptions=assumptions,
+        average_deal=p.average_deal,
+        win_rate=p.win_rate,
+        cycle_months=p.cycle_months,
+        capacity=capacity,
+    )

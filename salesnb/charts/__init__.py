@@ -1,0 +1,6 @@
+"""Charts a client reads at a glance: one module per notebook, drawing only.
+
+:mod:`~salesnb.charts._style` holds what every chart shares. Each notebook's
+module draws from that notebook's report (:mod:`salesnb.analysis`) and never
+works out a figure of its own.
+"""

@@ -1,0 +1,86 @@
+"""The style every chart shares: colours, money axes, labels, month ticks.
+
+Chart text goes through :func:`plain`, so a client's name or a line name with a
+dollar sign is shown as written (matplotlib would otherwise read two dollar
+signs as the start of a formula).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
+
+from salesnb.format import money
+
+__all__ = [
+    "BASELINE",
+    "GOOD",
+    "NEUTRAL",
+    "SCENARIO",
+    "money_axis",
+    "month_labels",
+    "plain",
+    "short_money",
+    "span",
+    "tidy",
+]
+
+BASELINE = "#1f4e79"
+SCENARIO = "#c0504d"
+NEUTRAL = "#7f7f7f"
+GOOD = "#4f9d69"
+
+
+def short_money(value: float, currency: str) -> str:
+    """An amount in a chart's few characters: ``$1.07M``, ``$300k``, ``$950``; axes drop zeros.
+
+    >>> short_money(1_070_000, "USD"), short_money(300_000, "USD"), short_money(950, "USD")
+    ('$1.07M', '$300k', '$950')
+    """
+    if abs(value) >= 1e6:
+        return money(value / 1e6, currency, cents=True) + "M"
+    if abs(value) >= 1e3:
+        return money(value / 1e3, currency) + "k"
+    return money(value, currency)
+
+
+def money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
+    """Tick labels in short money (``$1.5M``, ``$300k``) on the ``y`` or ``x`` axis."""
+
+    def fmt(value: float, _pos: int) -> str:
+        text = short_money(value, currency)
+        return re.sub(r"\.?0+M$", "M", text) if text.endswith("M") else text
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+
+
+def plain(text: str) -> str:
+    """Text that matplotlib shows as it is: two dollar signs would otherwise start maths mode."""
+    return text.replace("$", r"\$")
+
+
+def tidy(ax: Axes) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def month_labels(months: Sequence[pd.Period]) -> list[str]:
+    """'Jan' under each month, with the year under the first month and every January."""
+    return [
+        f"{m:%b}\n{m:%Y}" if i == 0 or m.month == 1 else f"{m:%b}" for i, m in enumerate(months)
+    ]
+
+
+def span(months: pd.PeriodIndex, year: bool = True) -> str:
+    """'Jan-Mar 2027' ('Jan-Mar' without the year), or 'Dec 2027-Feb 2028' across a year end."""
+    first, last = months[0], months[-1]
+    if not year:
+        return f"{first:%b}-{last:%b}"
+    if first.year == last.year:
+        return f"{first:%b}-{last:%b %Y}"
+    return f"{first:%b %Y}-{last:%b %Y}"

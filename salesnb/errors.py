@@ -1,0 +1,59 @@
+"""The package's own errors.
+
+Every error the workbook raises on purpose derives from :class:`SalesnbError`.
+Bad input to a calculation is an :class:`InputError`, which is also a
+:class:`ValueError`, so code that expects the standard type keeps working.
+A client folder that cannot be used is a :class:`ClientFolderError` carrying
+every :class:`Problem` found in it; a report that could not be produced is a
+:class:`ReportError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ClientFolderError", "InputError", "Problem", "ReportError", "SalesnbError"]
+
+
+class SalesnbError(Exception):
+    """The base of every error the workbook raises on purpose."""
+
+
+class InputError(SalesnbError, ValueError):
+    """A value a calculation cannot use; the message names it and says what was expected."""
+
+
+class ReportError(SalesnbError):
+    """A report that could not be produced; the message says why and where to look."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a client folder, located as precisely as possible."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ClientFolderError(SalesnbError):
+    """A client folder that cannot be used, with every problem found in it."""
+
+    def __init__(self, folder: Path | str, problems: list[Problem]):
+        self.folder = Path(folder)
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(
+            f"{self.folder.name}: {len(problems)} {noun} in the client folder\n{lines}"
+        )

@@ -1,0 +1,397 @@
+"""A client folder: its tables, the rules between them and the settings, the Client.
+
+A client folder holds one ``settings.yaml`` and a few tables, each as CSV or as an
+Excel workbook (first sheet) with the same name::
+
+    settings.yaml        name, currency, fiscal year, as-of date, cash, assumptions
+    revenue_plan.csv     month, stream, revenue
+    expenses.csv         line, kind, amount, rate, discretionary, cut_priority, max_cut
+    roster.csv           name, role, line, annual_salary, burden, start, end, ...
+    actuals.csv          month, revenue (the prior year)
+    expense_schedule.csv optional: line, month, amount (a fixed line's month-by-month amounts)
+    objectives.csv       optional: month, objective (new business for the hiring timeline)
+
+:func:`validate` reads everything and returns every problem at once, each naming
+the file, the row (as a spreadsheet numbers it: the header is row 1), the column
+and what was expected. :func:`load_client` returns a :class:`Client` or raises
+:class:`~salesnb.errors.ClientFolderError` with those problems. This is the only
+module that reads client files; every calculation takes the DataFrames it returns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from salesnb.errors import ClientFolderError, Problem
+from salesnb.io.settings import SETTINGS_FILE, Settings, read_settings
+from salesnb.io.tables import (
+    INVALID,
+    Column,
+    TableSpec,
+    choice,
+    duplicates,
+    gaps,
+    is_blank,
+    is_empty,
+    out_of_order,
+    parse_flag,
+    parse_fraction,
+    parse_integer,
+    parse_money,
+    parse_month,
+    parse_table,
+    parse_text,
+    read_raw,
+    typed,
+)
+
+__all__ = ["TABLES", "Client", "load_client", "slugify", "validate"]
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "revenue_plan",
+            (
+                Column("month", parse_month),
+                Column("stream", parse_text),
+                Column("revenue", parse_money),
+            ),
+            doc="Planned revenue by month and stream.",
+        ),
+        TableSpec(
+            "expenses",
+            (
+                Column("line", parse_text),
+                Column("kind", choice("fixed", "variable", "people")),
+                Column("amount", parse_money, required=False, needs_value=False),
+                Column("rate", parse_fraction, required=False, needs_value=False),
+                Column("discretionary", parse_flag, required=False, needs_value=False, blank=False),
+                Column("cut_priority", parse_integer, required=False, needs_value=False),
+                Column("max_cut", parse_fraction, required=False, needs_value=False, blank=1.0),
+            ),
+            doc="Expense lines: fixed per month, variable as a fraction of revenue, people.",
+        ),
+        TableSpec(
+            "roster",
+            (
+                Column("name", parse_text),
+                Column("role", parse_text),
+                Column("line", parse_text),
+                Column("annual_salary", parse_money),
+                Column("burden", parse_fraction, required=False, needs_value=False),
+                Column("start", parse_month, required=False, needs_value=False),
+                Column("end", parse_month, required=False, needs_value=False),
+                Column("annual_quota", parse_money, required=False, needs_value=False),
+                Column("on_target_earnings", parse_money, required=False, needs_value=False),
+            ),
+            doc="The team today, with start and end months.",
+        ),
+        TableSpec(
+            "actuals",
+            (
+                Column("month", parse_month),
+                Column("revenue", parse_money),
+            ),
+            doc="Prior-year revenue by month.",
+        ),
+        TableSpec(
+            "objectives",
+            (
+                Column("month", parse_month),
+                Column("objective", parse_money),
+            ),
+            optional=True,
+            doc="New-business revenue objectives by month for the hiring timeline.",
+        ),
+        TableSpec(
+            "expense_schedule",
+            (
+                Column("line", parse_text),
+                Column("month", parse_month),
+                Column("amount", parse_money),
+            ),
+            optional=True,
+            doc="Month-by-month amounts of fixed lines that vary.",
+        ),
+    )
+}
+
+
+def _check_tables(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
+    """Each table's own rules, and the rules between tables; no settings needed."""
+    problems: list[Problem] = []
+    if "revenue_plan" in tables:
+        plan, f = tables["revenue_plan"], names["revenue_plan"]
+        problems += duplicates(f, plan, ["month", "stream"], "month and stream")
+        problems += out_of_order(f, plan, "month")
+    if "expenses" in tables:
+        exp, f = tables["expenses"], names["expenses"]
+        problems += duplicates(f, exp, ["line"], "expense line")
+        for i, r in exp.iterrows():
+            if r["kind"] == "fixed" and is_empty(r["amount"]):
+                problems.append(
+                    Problem(f, "a fixed line needs its monthly amount", row=int(i), column="amount")
+                )
+            if r["kind"] == "variable" and is_empty(r["rate"]):
+                problems.append(
+                    Problem(
+                        f,
+                        "a variable line needs its rate (a share of revenue)",
+                        row=int(i),
+                        column="rate",
+                    )
+                )
+            if r["discretionary"] is True and is_empty(r["cut_priority"]):
+                problems.append(
+                    Problem(
+                        f,
+                        "a discretionary line needs a cut priority (1 is cut first)",
+                        row=int(i),
+                        column="cut_priority",
+                    )
+                )
+    if "roster" in tables:
+        roster, f = tables["roster"], names["roster"]
+        for i, r in roster.iterrows():
+            if not is_blank(r["start"]) and not is_blank(r["end"]) and r["end"] < r["start"]:
+                problems.append(
+                    Problem(
+                        f, f"end {r['end']} is before start {r['start']}", row=int(i), column="end"
+                    )
+                )
+        if "expenses" in tables:
+            exp = tables["expenses"]
+            people_lines = set(exp.loc[exp["kind"] == "people", "line"])
+            for i, r in roster.iterrows():
+                if not is_blank(r["line"]) and r["line"] not in people_lines:
+                    problems.append(
+                        Problem(
+                            f,
+                            f"line {r['line']!r} is not a people line in {names['expenses']}",
+                            row=int(i),
+                            column="line",
+                        )
+                    )
+    if "expense_schedule" in tables:
+        sched, f = tables["expense_schedule"], names["expense_schedule"]
+        problems += duplicates(f, sched, ["line", "month"], "line and month")
+        if "expenses" in tables:
+            exp = tables["expenses"]
+            fixed_lines = set(exp.loc[exp["kind"] == "fixed", "line"])
+            for i, r in sched.iterrows():
+                if not is_blank(r["line"]) and r["line"] not in fixed_lines:
+                    problems.append(
+                        Problem(
+                            f,
+                            f"line {r['line']!r} is not a fixed line in {names['expenses']}",
+                            row=int(i),
+                            column="line",
+                        )
+                    )
+    for key in ("actuals", "objectives"):
+        if key in tables:
+            frame, f = tables[key], names[key]
+            problems += duplicates(f, frame, ["month"], "month")
+            problems += out_of_order(f, frame, "month")
+            problems += gaps(f, frame, "month", "the months must run one after another")
+    return problems
+
+
+def _check_cross(
+    settings: Settings, tables: dict[str, pd.DataFrame], names: dict[str, str]
+) -> list[Problem]:
+    """The rules between the settings and the tables."""
+    problems: list[Problem] = []
+    months = settings.months
+    first, last = months[0], months[-1]
+    plan, f = tables["revenue_plan"], names["revenue_plan"]
+    for i, r in plan.iterrows():
+        if not is_blank(r["stream"]) and r["stream"] not in settings.streams:
+            known = ", ".join(settings.streams)
+            problems.append(
+                Problem(
+                    f,
+                    f"unknown stream {r['stream']!r}: add it under 'streams' in settings.yaml (known: {known})",
+                    row=int(i),
+                    column="stream",
+                )
+            )
+        if not is_blank(r["month"]) and not first <= r["month"] <= last:
+            problems.append(
+                Problem(
+                    f,
+                    f"month {r['month']} is outside the plan ({first} to {last})",
+                    row=int(i),
+                    column="month",
+                )
+            )
+    present = {m for m in plan["month"] if not is_blank(m)}
+    if present and not any(is_blank(m) for m in plan["month"]):
+        for m in months:
+            if m not in present:
+                problems.append(
+                    Problem(
+                        f,
+                        f"month {m} has no revenue row (write 0 if nothing is planned)",
+                        column="month",
+                    )
+                )
+    if settings.stress_test.start_month > settings.horizon_months:
+        problems.append(
+            Problem(
+                SETTINGS_FILE,
+                f"must be a month of the plan, 1 to {settings.horizon_months}",
+                column="stress_test.start_month",
+            )
+        )
+    problems += _check_plan_and_hiring(settings, tables, names)
+    return problems
+
+
+def _check_plan_and_hiring(
+    settings: Settings, tables: dict[str, pd.DataFrame], names: dict[str, str]
+) -> list[Problem]:
+    """What the annual plan and the hiring timeline need beyond each table's own rules."""
+    problems: list[Problem] = []
+    roster = tables["roster"]
+    reps = {r["name"] for _, r in roster.iterrows() if not is_blank(r["annual_quota"])}
+    plan, hiring = settings.plan, settings.hiring
+    if plan is not None:
+        if (plan.growth is None) == (plan.goal is None):
+            problems.append(
+                Problem(SETTINGS_FILE, "give either growth or goal (one of them)", column="plan")
+            )
+        for name in plan.weights:
+            if name not in reps:
+                problems.append(
+                    Problem(
+                        SETTINGS_FILE,
+                        f"{name!r} is not a rep with an annual_quota in {names['roster']}",
+                        column=f"plan.weights.{name}",
+                    )
+                )
+        if plan.goal is None or plan.seasonality == "prior":
+            first = settings.first_month
+            have = {m for m in tables["actuals"]["month"] if not is_blank(m)}
+            span = sorted(have)
+            for m in pd.period_range(first - 12, first - 1, freq="M"):
+                if (
+                    m not in have
+                    and not (span and span[0] < m < span[-1])
+                    and not any(v is INVALID for v in tables["actuals"]["month"])
+                ):
+                    problems.append(
+                        Problem(
+                            names["actuals"],
+                            f"month {m} is missing: the plan needs the 12 months before {first}",
+                            column="month",
+                        )
+                    )
+        if not reps:
+            problems.append(
+                Problem(
+                    names["roster"],
+                    "no rep has an annual_quota: the plan needs someone to carry the goal",
+                    column="annual_quota",
+                )
+            )
+    objectives, f = tables["objectives"], names["objectives"]
+    if hiring is not None:
+        months = pd.period_range(settings.first_month, periods=hiring.horizon_months, freq="M")
+        if len(objectives):
+            have = {m for m in objectives["month"] if not is_blank(m)}
+            for m in months:
+                if m not in have:
+                    problems.append(
+                        Problem(
+                            f,
+                            f"month {m} is missing: the hiring timeline needs "
+                            f"{hiring.horizon_months} months from {months[0]}",
+                            column="month",
+                        )
+                    )
+        elif plan is None:
+            problems.append(
+                Problem(
+                    SETTINGS_FILE,
+                    f"the hiring timeline needs objectives: add {f} (month, objective) "
+                    "or a 'plan' section to derive them from",
+                    column="hiring",
+                )
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class Client:
+    """A client folder, read and checked: its settings and its tables."""
+
+    folder: Path
+    settings: Settings
+    revenue_plan: pd.DataFrame
+    expenses: pd.DataFrame
+    roster: pd.DataFrame
+    actuals: pd.DataFrame
+    expense_schedule: pd.DataFrame
+    objectives: pd.DataFrame
+
+    @property
+    def name(self) -> str:
+        return self.settings.client.name
+
+    @property
+    def slug(self) -> str:
+        """A file-safe name for the client's reports, from the folder's name."""
+        return slugify(self.folder.resolve().name)
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        return self.settings.months
+
+
+def slugify(text: str) -> str:
+    """Lower-case letters, digits and single dashes only; never empty, never a path."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "client"
+
+
+def _read(folder: Path) -> tuple[Client | None, list[Problem]]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None, [Problem(str(folder.name or folder), "client folder not found")]
+    settings, problems = read_settings(folder / SETTINGS_FILE)
+    tables: dict[str, pd.DataFrame] = {}
+    names: dict[str, str] = {}
+    for key, spec in TABLES.items():
+        fname, raw, found = read_raw(folder, spec)
+        names[key] = fname
+        problems += found
+        if raw is not None:
+            frame, parse_problems = parse_table(fname, raw, spec)
+            problems += parse_problems
+            tables[key] = frame
+    problems += _check_tables(tables, names)
+    if settings is not None and len(tables) == len(TABLES):
+        problems += _check_cross(settings, tables, names)
+    if problems or settings is None:
+        return None, problems
+    checked = {key: typed(frame, TABLES[key]) for key, frame in tables.items()}
+    return Client(folder=folder, settings=settings, **checked), []
+
+
+def validate(folder: Path | str) -> list[Problem]:
+    """Every problem in a client folder (an empty list when it is ready to use)."""
+    return _read(Path(folder))[1]
+
+
+def load_client(folder: Path | str) -> Client:
+    """Read a client folder, or raise :class:`ClientFolderError` listing every problem."""
+    client, problems = _read(Path(folder))
+    if problems or client is None:
+        raise ClientFolderError(folder, problems)
+    return client
