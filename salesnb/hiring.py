@@ -49,6 +49,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from salesnb.errors import InputError
+
 __all__ = [
     "DEFAULT_SPREADS",
     "DRIVERS",
@@ -109,7 +111,7 @@ def _number(
     else:
         ok = False
     if not ok:
-        raise ValueError(f"{name}: must be {expected}; got {value!r}")
+        raise InputError(f"{name}: must be {expected}; got {value!r}")
     return number
 
 
@@ -120,7 +122,7 @@ def _whole(name: str, value: object) -> int:
         number = float(value)  # type: ignore[arg-type]
         ok = math.isfinite(number) and number >= 0 and number.is_integer()
     if not ok:
-        raise ValueError(f"{name}: must be a whole number of months, 0 or more; got {value!r}")
+        raise InputError(f"{name}: must be a whole number of months, 0 or more; got {value!r}")
     return int(value)  # type: ignore[call-overload]
 
 
@@ -134,50 +136,50 @@ def _month(name: str, value: object, *, optional: bool = False) -> pd.Period | N
         if isinstance(value, pd.Period):
             month_of_start = value.start_time.to_period("M")
             if month_of_start != value.end_time.to_period("M"):
-                raise ValueError("spans more than one month")
+                raise InputError("spans more than one month")
             period = month_of_start
         else:
             period = pd.Period(value, freq="M")  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected a month such as '2026-01'; got {value!r}") from exc
+        raise InputError(f"{name}: expected a month such as '2026-01'; got {value!r}") from exc
     if period is pd.NaT:
-        raise ValueError(f"{name}: expected a month such as '2026-01'; got {value!r}")
+        raise InputError(f"{name}: expected a month such as '2026-01'; got {value!r}")
     return period
 
 
 def _objective(objective: pd.Series) -> tuple[pd.PeriodIndex, np.ndarray]:
     """Check the objective; return its months and values."""
     if not isinstance(objective, pd.Series):
-        raise ValueError(  # noqa: TRY004 (see _number)
+        raise InputError(
             f"objective: expected a pandas Series indexed by month; got {type(objective).__name__}"
         )
     if len(objective) == 0:
-        raise ValueError("objective: must cover at least one month; got an empty Series")
+        raise InputError("objective: must cover at least one month; got an empty Series")
     index = objective.index
     if not isinstance(index, pd.PeriodIndex):
         try:
             index = pd.PeriodIndex([_month("objective", m) for m in index], freq="M")
         except ValueError as exc:
-            raise ValueError(
+            raise InputError(
                 "objective: the index must be months (a monthly PeriodIndex); "
                 f"got {list(objective.index)[:3]!r}..."
             ) from exc
     elif index.freqstr != "M":
-        raise ValueError(f"objective: the index must be monthly periods; got freq {index.freqstr}")
+        raise InputError(f"objective: the index must be monthly periods; got freq {index.freqstr}")
     ordinals = index.asi8
     steps = np.diff(ordinals)
     if (steps != 1).any():
         bad = int(np.flatnonzero(steps != 1)[0])
         first, second = index[bad], index[bad + 1]
         why = "out of order" if steps[bad] <= 0 else f"{first + 1} to {second - 1} missing"
-        raise ValueError(
+        raise InputError(
             "objective: months must be consecutive and strictly increasing; "
             f"got {first} then {second} ({why})"
         )
     values = objective.to_numpy(dtype=float, na_value=np.nan)
     if not np.isfinite(values).all() or (values < 0).any():
         bad = int(np.flatnonzero(~(np.isfinite(values) & (values >= 0)))[0])
-        raise ValueError(
+        raise InputError(
             f"objective: every month needs an amount of 0 or more; got {values[bad]!r} "
             f"in {index[bad]}"
         )
@@ -233,9 +235,7 @@ def ramp_curve(ramp: Sequence[float] | None = None, ramp_months: int = 4) -> tup
         months = _whole("ramp_months", ramp_months)
         return tuple(t / months for t in range(months))
     if isinstance(ramp, str | bytes) or not isinstance(ramp, Sequence | np.ndarray):
-        raise ValueError(  # noqa: TRY004 (see _number)
-            f"ramp: expected a list of fractions between 0 and 1; got {ramp!r}"
-        )
+        raise InputError(f"ramp: expected a list of fractions between 0 and 1; got {ramp!r}")
     values = list(ramp)
     fractions: list[float] = []
     for v in values:
@@ -246,7 +246,7 @@ def ramp_curve(ramp: Sequence[float] | None = None, ramp_months: int = 4) -> tup
         fractions.append(float(v))
     if len(fractions) != len(values) or any(b < a for a, b in itertools.pairwise(fractions)):
         shown = [float(v) if isinstance(v, int | float) else v for v in values]
-        raise ValueError(f"ramp: fractions must be between 0 and 1 and never decrease; got {shown}")
+        raise InputError(f"ramp: fractions must be between 0 and 1 and never decrease; got {shown}")
     while fractions and fractions[-1] == 1.0:
         fractions.pop()
     return tuple(fractions)
@@ -356,7 +356,7 @@ class HiringAssumptions:
             expected="an annual fraction between 0 and 1",
         )
         if not isinstance(self.role, str) or not self.role.strip():
-            raise ValueError(f"role: expected the planned hires' role name; got {self.role!r}")
+            raise InputError(f"role: expected the planned hires' role name; got {self.role!r}")
 
     @property
     def curve(self) -> tuple[float, ...]:
@@ -420,13 +420,13 @@ class Rep:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError(f"name: expected the rep's name; got {self.name!r}")
+            raise InputError(f"name: expected the rep's name; got {self.name!r}")
         if not isinstance(self.role, str) or not self.role.strip():
-            raise ValueError(f"role: expected {self.name}'s role; got {self.role!r}")
+            raise InputError(f"role: expected {self.name}'s role; got {self.role!r}")
         start = _month(f"start ({self.name})", self.start)
         end = _month(f"end ({self.name})", self.end, optional=True)
         if end is not None and end < start:
-            raise ValueError(
+            raise InputError(
                 f"end ({self.name}): the last month employed cannot come before the start "
                 f"{start}; got {end}"
             )
@@ -717,13 +717,11 @@ class HiringPlan:
 def _reps_as_ordinals(reps: Sequence[Rep], standard_quota: float) -> list[tuple[int, float, float]]:
     """(start, end, weight) of each rep; the weight is own quota / the standard quota."""
     if isinstance(reps, Rep) or not isinstance(reps, Sequence):
-        raise ValueError(  # noqa: TRY004 (see _number)
-            f"reps: expected a list of Rep (possibly empty); got {reps!r}"
-        )
+        raise InputError(f"reps: expected a list of Rep (possibly empty); got {reps!r}")
     out: list[tuple[int, float, float]] = []
     for rep in reps:
         if not isinstance(rep, Rep):
-            raise ValueError(f"reps: every entry must be a Rep; got {rep!r}")  # noqa: TRY004
+            raise InputError(f"reps: every entry must be a Rep; got {rep!r}")
         end = math.inf if rep.end is None else rep.end.ordinal
         out.append((rep.start.ordinal, end, _weight(rep, standard_quota)))
     return out
@@ -734,7 +732,7 @@ def _check(
 ) -> tuple[pd.PeriodIndex, np.ndarray, list[tuple[int, float, float]], int]:
     months, values = _objective(objective)
     if not isinstance(assumptions, HiringAssumptions):
-        raise ValueError(  # noqa: TRY004 (see _number)
+        raise InputError(
             f"assumptions: expected HiringAssumptions; got {type(assumptions).__name__}"
         )
     as_of_month = _month("as_of", as_of)
@@ -1022,9 +1020,7 @@ def pro_forma_people(
     [0.0, 0.0, 10000.0, 10000.0]
     """
     if not isinstance(plan, HiringPlan):
-        raise ValueError(  # noqa: TRY004 (see _number)
-            f"plan: expected a HiringPlan; got {type(plan).__name__}"
-        )
+        raise InputError(f"plan: expected a HiringPlan; got {type(plan).__name__}")
     roles = plan.people.loc[plan.people["planned"], "role"]
     name = line if line is not None else (str(roles.iloc[0]) if len(roles) else "Planned hires")
     out = pd.DataFrame({name: plan.costs["people"].to_numpy()}, index=plan.costs.index)
@@ -1174,9 +1170,9 @@ def sensitivity(
     rows = []
     for driver, pair in chosen.items():
         if driver not in DRIVERS:
-            raise ValueError(f"changes: unknown driver {driver!r}; expected one of {DRIVERS}")
+            raise InputError(f"changes: unknown driver {driver!r}; expected one of {DRIVERS}")
         if not (isinstance(pair, Sequence) and len(pair) == 2):
-            raise ValueError(f"changes: {driver} needs a (low, high) pair; got {pair!r}")
+            raise InputError(f"changes: {driver} needs a (low, high) pair; got {pair!r}")
         for case, value in zip(("low", "high"), pair, strict=True):
             moved = _with(assumptions, driver, value)
             result = _summary(
@@ -1268,11 +1264,11 @@ def monte_carlo(
     """
     months, values, rep_ordinals, as_of_ordinal = _check(objective, reps, assumptions, as_of)
     if not (isinstance(runs, int | np.integer) and not isinstance(runs, bool) and runs >= 1):
-        raise ValueError(f"runs: must be a whole number of 1 or more; got {runs!r}")
+        raise InputError(f"runs: must be a whole number of 1 or more; got {runs!r}")
     sd = dict(DEFAULT_SPREADS)
     for driver, spread in (spreads or {}).items():
         if driver not in DRIVERS:
-            raise ValueError(f"spreads: unknown driver {driver!r}; expected one of {DRIVERS}")
+            raise InputError(f"spreads: unknown driver {driver!r}; expected one of {DRIVERS}")
         sd[driver] = _number(f"spreads ({driver})", spread, low=0.0, expected="0 or more")
     rng = np.random.default_rng(seed)
     noise = rng.standard_normal((runs, len(DRIVERS)))

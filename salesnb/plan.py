@@ -48,6 +48,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from salesnb.errors import InputError
+
 __all__ = [
     "DEFAULT_RAMP",
     "HEALTHY_QUOTA_TO_OTE",
@@ -97,14 +99,14 @@ def _real(value: object, field: str) -> float:
     )
     number = float(value) if numeric else math.nan
     if not math.isfinite(number):
-        raise ValueError(f"{field}: must be a finite number; got {_show(value)}")
+        raise InputError(f"{field}: must be a finite number; got {_show(value)}")
     return number
 
 
 def _at_least_zero(value: object, field: str, what: str = "") -> float:
     number = _real(value, field)
     if number < 0:
-        raise ValueError(f"{field}: must be 0 or more{what}; got {_show(value)}")
+        raise InputError(f"{field}: must be 0 or more{what}; got {_show(value)}")
     return number
 
 
@@ -112,7 +114,7 @@ def _rate(value: object, field: str) -> float:
     """A ratio in (0, 1]."""
     number = _real(value, field)
     if not 0.0 < number <= 1.0:
-        raise ValueError(
+        raise InputError(
             f"{field}: must be above 0 and at most 1 (0% < rate <= 100%); got {_show(value)}"
         )
     return number
@@ -121,7 +123,7 @@ def _rate(value: object, field: str) -> float:
 def _growth(value: object) -> float:
     number = _real(value, "growth")
     if number <= -1.0:
-        raise ValueError(f"growth: must be above -100%; got {_show(value)}")
+        raise InputError(f"growth: must be above -100%; got {_show(value)}")
     return number
 
 
@@ -129,7 +131,7 @@ def _month(value: object, field: str) -> pd.Period:
     """A monthly Period from a Period, a 'YYYY-MM' string or a date."""
     if isinstance(value, pd.Period):
         if value.freqstr != "M":
-            raise ValueError(f"{field}: must be a monthly Period; got {value!r}")
+            raise InputError(f"{field}: must be a monthly Period; got {value!r}")
         return value
     bad = ValueError(f"{field}: must be a month such as '2026-01'; got {_show(value)}")
     if value is None or isinstance(value, bool | int | float | np.number):
@@ -180,13 +182,13 @@ def _as_monthly(values: object, field: str, *, table: bool = False) -> pd.Series
     if table and isinstance(values, pd.DataFrame):
         absent = [c for c in ("month", "revenue") if c not in values.columns]
         if absent:
-            raise ValueError(
+            raise InputError(
                 f"{field}: a table needs the columns month and revenue; missing {absent}"
             )
         values = pd.Series(values["revenue"].to_numpy(), index=list(values["month"]))
     if not isinstance(values, pd.Series):
         # A ValueError, not a TypeError: every bad input to the plan is one (module notes).
-        raise ValueError(  # noqa: TRY004
+        raise InputError(
             f"{field}: must be a Series of amounts indexed by month; got {type(values).__name__}"
         )
     index = values.index
@@ -197,17 +199,17 @@ def _as_monthly(values: object, field: str, *, table: bool = False) -> pd.Series
     else:
         months = [_month(m, f"{field} (index)") for m in index]
     if any(m is pd.NaT for m in months):
-        raise ValueError(f"{field}: every row needs a month; got a blank month")
+        raise InputError(f"{field}: every row needs a month; got a blank month")
     amounts = []
     for month, raw in zip(months, values.to_numpy(), strict=True):
         try:
             amounts.append(float(raw) if raw is not None else math.nan)
         except (TypeError, ValueError):
-            raise ValueError(f"{field}: month {month} must be an amount; got {raw!r}") from None
+            raise InputError(f"{field}: month {month} must be an amount; got {raw!r}") from None
     out = pd.Series(amounts, index=pd.PeriodIndex(months, freq="M", name="month"), name=values.name)
     duplicated = out.index[out.index.duplicated()]
     if len(duplicated):
-        raise ValueError(f"{field}: month {duplicated[0]} appears more than once")
+        raise InputError(f"{field}: month {duplicated[0]} appears more than once")
     return out.sort_index()
 
 
@@ -218,18 +220,18 @@ def _check_amounts(series: pd.Series, field: str) -> None:
         listed = ", ".join(str(m) for m in missing)
         noun = "month" if len(missing) == 1 else "months"
         verb = "is" if len(missing) == 1 else "are"
-        raise ValueError(f"{field}: {noun} {listed} {verb} missing; every month needs an amount")
+        raise InputError(f"{field}: {noun} {listed} {verb} missing; every month needs an amount")
     for month, amount in series.items():
         if not math.isfinite(amount):
-            raise ValueError(f"{field}: month {month} must be a finite amount; got {amount!r}")
+            raise InputError(f"{field}: month {month} must be a finite amount; got {amount!r}")
         if amount < 0:
-            raise ValueError(f"{field}: month {month} must be 0 or more; got {amount!r}")
+            raise InputError(f"{field}: month {month} must be 0 or more; got {amount!r}")
 
 
 def _consecutive(series: pd.Series, field: str) -> pd.Series:
     """Reindex onto every month from the first to the last, so a gap shows as NaN."""
     if series.empty:
-        raise ValueError(f"{field}: no months given")
+        raise InputError(f"{field}: no months given")
     span = pd.period_range(series.index[0], series.index[-1], freq="M", name="month")
     return series.reindex(span)
 
@@ -253,7 +255,7 @@ def _prior_year(prior_actuals: object, fy_start: object) -> pd.Series:
             if len(series) < 12
             else "pass fy_start to choose the prior year"
         )
-        raise ValueError(
+        raise InputError(
             f"{field}: must cover 12 consecutive months; got {len(series)} ({span}); {hint}"
         )
     return series
@@ -264,7 +266,7 @@ def _plan_year(monthly: object, field: str) -> pd.Series:
     series = _consecutive(_as_monthly(monthly, field), field)
     _check_amounts(series, field)
     if len(series) != 12:
-        raise ValueError(
+        raise InputError(
             f"{field}: must hold the 12 months of the plan year; got {len(series)} months"
         )
     return series
@@ -282,10 +284,10 @@ def _calendar_shares(shares: object, field: str) -> np.ndarray:
     elif isinstance(shares, Sequence | np.ndarray) and not isinstance(shares, str):
         values = list(shares)
         if len(values) != 12:
-            raise ValueError(f"{field}: needs 12 shares, January to December; got {len(values)}")
+            raise InputError(f"{field}: needs 12 shares, January to December; got {len(values)}")
         items = list(zip(range(1, 13), values, strict=True))
     else:
-        raise ValueError(  # noqa: TRY004 -- bad input is a ValueError throughout
+        raise InputError(
             f"{field}: must be 12 shares (a list from January to December, or a Series "
             f"or mapping keyed by calendar month 1-12); got {type(shares).__name__}"
         )
@@ -293,20 +295,20 @@ def _calendar_shares(shares: object, field: str) -> np.ndarray:
     for key, value in items:
         calendar_month = isinstance(key, int | np.integer) and not isinstance(key, bool | np.bool_)
         if not (calendar_month and 1 <= key <= 12):
-            raise ValueError(
+            raise InputError(
                 f"{field}: keys must be calendar months 1 (January) to 12 (December); "
                 f"got {_show(key)}"
             )
         name = calendar.month_name[int(key)]
         if not np.isnan(out[key - 1]):
-            raise ValueError(f"{field}: {name} is given more than once")
+            raise InputError(f"{field}: {name} is given more than once")
         out[key - 1] = _at_least_zero(value, f"{field} ({name})")
     absent = [calendar.month_name[k + 1] for k in np.flatnonzero(np.isnan(out))]
     if absent:
-        raise ValueError(f"{field}: no share for {', '.join(absent)}")
+        raise InputError(f"{field}: no share for {', '.join(absent)}")
     total = out.sum()
     if not total > 0:
-        raise ValueError(f"{field}: the shares sum to zero; at least one month needs a share")
+        raise InputError(f"{field}: the shares sum to zero; at least one month needs a share")
     return out / total
 
 
@@ -360,19 +362,19 @@ def company_goal(
     """
     if given is not None:
         if growth is not None:
-            raise ValueError(
+            raise InputError(
                 f"growth: give growth or a given goal, not both; got growth={_show(growth)} "
                 f"and given={_show(given)}"
             )
         return _to_cents(_at_least_zero(given, "given")) / 100
     if growth is None:
-        raise ValueError("growth: needed to set the goal from the prior year (or pass given=)")
+        raise InputError("growth: needed to set the goal from the prior year (or pass given=)")
     rate = _growth(growth)
     if prior_actuals is None:
-        raise ValueError("prior_actuals: needed to grow the goal from the prior year")
+        raise InputError("prior_actuals: needed to grow the goal from the prior year")
     total = float(_prior_year(prior_actuals, fy_start).sum())
     if not total > 0:
-        raise ValueError("prior_actuals: the prior year's total must be above 0 to grow from")
+        raise InputError("prior_actuals: the prior year's total must be above 0 to grow from")
     return _to_cents(total * (1.0 + rate)) / 100
 
 
@@ -425,7 +427,7 @@ def seasonality(
     [4, 5, 6]
     """
     if mode not in ("prior", "flat"):
-        raise ValueError(f"mode: must be 'prior' or 'flat'; got {_show(mode)}")
+        raise InputError(f"mode: must be 'prior' or 'flat'; got {_show(mode)}")
     start = None if fy_start is None else _month(fy_start, "fy_start")
     first = 1 if start is None else start.month
     if given is not None:
@@ -434,11 +436,11 @@ def seasonality(
         shares = np.full(12, 1.0 / 12.0)
     else:
         if prior_actuals is None:
-            raise ValueError("prior_actuals: needed for mode='prior' (or use mode='flat')")
+            raise InputError("prior_actuals: needed for mode='prior' (or use mode='flat')")
         prior = _prior_year(prior_actuals, start)
         total = float(prior.sum())
         if not total > 0:
-            raise ValueError(
+            raise InputError(
                 "prior_actuals: the prior year's total is 0, so it has no seasonality; "
                 "use mode='flat' or given shares"
             )
@@ -528,11 +530,11 @@ def quarterly_goals(monthly: pd.Series) -> pd.Series:
     series = _consecutive(_as_monthly(monthly, "monthly"), "monthly")
     missing = series.index[series.isna()]
     if len(missing):
-        raise ValueError(f"monthly: month {missing[0]} is missing; every month needs an amount")
+        raise InputError(f"monthly: month {missing[0]} is missing; every month needs an amount")
     if not np.isfinite(series.to_numpy()).all():
-        raise ValueError("monthly: every month must be a finite amount")
+        raise InputError("monthly: every month must be a finite amount")
     if len(series) % 3:
-        raise ValueError(
+        raise InputError(
             f"monthly: needs whole quarters, a multiple of 3 consecutive months; got {len(series)}"
         )
     cents = np.array([_to_cents(v) for v in series], dtype=np.int64)
@@ -579,18 +581,18 @@ class QuotaRep:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError(f"name: every rep needs a name; got {_show(self.name)}")
+            raise InputError(f"name: every rep needs a name; got {_show(self.name)}")
         who = f" ({self.name})"
         weight = _at_least_zero(self.weight, f"weight{who}")
         start = None if self.start is None else _month(self.start, f"start{who}")
         end = None if self.end is None else _month(self.end, f"end{who}")
         if start is not None and end is not None and end < start:
-            raise ValueError(f"end{who}: must not be before the start {start}; got {end}")
+            raise InputError(f"end{who}: must not be before the start {start}; got {end}")
         ote = self.on_target_earnings
         if ote is not None:
             ote = _real(ote, f"on_target_earnings{who}")
             if not ote > 0:
-                raise ValueError(f"on_target_earnings{who}: must be above 0; got {_show(ote)}")
+                raise InputError(f"on_target_earnings{who}: must be above 0; got {_show(ote)}")
         object.__setattr__(self, "weight", weight)
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
@@ -616,7 +618,7 @@ class _QuotaSplit:
 
 def _ramp(ramp: object) -> tuple[float, ...]:
     if isinstance(ramp, str) or not isinstance(ramp, Sequence | np.ndarray):
-        raise ValueError(  # noqa: TRY004 -- bad input is a ValueError throughout
+        raise InputError(
             f"ramp: must be a list of fractions by month of tenure, such as "
             f"[0, 0.25, 0.5, 0.75]; got {_show(ramp)}"
         )
@@ -624,7 +626,7 @@ def _ramp(ramp: object) -> tuple[float, ...]:
     for k, value in enumerate(ramp, start=1):
         number = _real(value, f"ramp (month {k})")
         if not 0.0 <= number <= 1.0:
-            raise ValueError(f"ramp (month {k}): must be between 0 and 1; got {_show(value)}")
+            raise InputError(f"ramp (month {k}): must be between 0 and 1; got {_show(value)}")
         fractions.append(number)
     return tuple(fractions)
 
@@ -632,14 +634,14 @@ def _ramp(ramp: object) -> tuple[float, ...]:
 def _reps(reps: object) -> tuple[QuotaRep, ...]:
     listed = isinstance(reps, Sequence) and not isinstance(reps, str)
     if not (listed and len(reps) > 0):
-        raise ValueError(f"reps: must be a list of one QuotaRep or more; got {_show(reps)}")
+        raise InputError(f"reps: must be a list of one QuotaRep or more; got {_show(reps)}")
     strangers = [rep for rep in reps if not isinstance(rep, QuotaRep)]
     if strangers:
-        raise ValueError(f"reps: every rep must be a QuotaRep; got {type(strangers[0]).__name__}")
+        raise InputError(f"reps: every rep must be a QuotaRep; got {type(strangers[0]).__name__}")
     names = [rep.name for rep in reps]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        raise ValueError(f"reps: names must be unique; {repeated[0]!r} appears more than once")
+        raise InputError(f"reps: names must be unique; {repeated[0]!r} appears more than once")
     return tuple(reps)
 
 
@@ -657,7 +659,7 @@ def _split_quotas(
     season = np.array([calendar_shares[m.month - 1] for m in months])
     factor = _real(over_assignment, "over_assignment")
     if factor < 1.0:
-        raise ValueError(
+        raise InputError(
             f"over_assignment: must be 1 or more (1.1 assigns 10% more quota than the "
             f"goal); got {_show(over_assignment)}"
         )
@@ -677,10 +679,10 @@ def _split_quotas(
             capacity[i, j] = (fractions[tenure] if ramping else 1.0) * season[j]
     weights = np.array([rep.weight for rep in team])
     if not weights.sum() > 0:
-        raise ValueError("weight: the reps' weights sum to 0; at least one needs a weight above 0")
+        raise InputError("weight: the reps' weights sum to 0; at least one needs a weight above 0")
     weighted = weights * capacity.sum(axis=1)
     if not weighted.sum() > 0:
-        raise ValueError(
+        raise InputError(
             f"reps: nobody carries quota in the plan year {months[0]} to {months[-1]} "
             f"(every rep with a weight is away or in a zero-ramp month throughout)"
         )
@@ -920,11 +922,11 @@ def _funnel(funnel: object) -> list[tuple[str, float]]:
         items = list(funnel)
         for item in items:
             if not (isinstance(item, Sequence) and not isinstance(item, str) and len(item) == 2):
-                raise ValueError(
+                raise InputError(
                     f"funnel: each stage must be a (name, conversion ratio) pair; got {_show(item)}"
                 )
     else:
-        raise ValueError(  # noqa: TRY004 -- bad input is a ValueError throughout
+        raise InputError(
             "funnel: must map each stage, from the first activity to the last before an "
             "opportunity, to its conversion ratio to the next stage, such as "
             f"{{'calls': 0.2, 'meetings': 0.5}}; got {type(funnel).__name__}"
@@ -932,17 +934,17 @@ def _funnel(funnel: object) -> list[tuple[str, float]]:
     stages: list[tuple[str, float]] = []
     for name, ratio in items:
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"funnel: every stage needs a name; got {_show(name)}")
+            raise InputError(f"funnel: every stage needs a name; got {_show(name)}")
         if name in _PLAN_COLUMNS or name.endswith("_exact"):
-            raise ValueError(
+            raise InputError(
                 f"funnel: {name!r} cannot name a stage (the plan uses it; the last stage "
                 f"converts to opportunities by itself)"
             )
         if name in (n for n, _ in stages):
-            raise ValueError(f"funnel: stage {name!r} appears more than once")
+            raise InputError(f"funnel: stage {name!r} appears more than once")
         number = _real(ratio, f"funnel ({name})")
         if not 0.0 < number <= 1.0:
-            raise ValueError(
+            raise InputError(
                 f"funnel ({name}): the conversion ratio must be above 0 and at most 1; "
                 f"got {_show(ratio)}"
             )
@@ -954,12 +956,12 @@ def _quota_by_month(quota: object, fy_start: object) -> pd.Series:
     if isinstance(quota, pd.Series):
         series = _as_monthly(quota, "quota")
         if series.empty:
-            raise ValueError("quota: no months given")
+            raise InputError("quota: no months given")
         _check_amounts(series, "quota")
         return series
     amount = _at_least_zero(quota, "quota")
     if fy_start is None:
-        raise ValueError("fy_start: needed to spread a yearly quota over the plan months")
+        raise InputError("fy_start: needed to spread a yearly quota over the plan months")
     return monthly_goals(amount, [1.0] * 12, fy_start)
 
 
@@ -1042,14 +1044,14 @@ def business_plan(
     by_month = _quota_by_month(quota, fy_start)
     deal = _real(average_deal, "average_deal")
     if not deal > 0:
-        raise ValueError(f"average_deal: must be above 0; got {_show(average_deal)}")
+        raise InputError(f"average_deal: must be above 0; got {_show(average_deal)}")
     win = _rate(win_rate, "win_rate")
     cycle = _at_least_zero(cycle_months, "cycle_months")
     lag = math.ceil(round(cycle, 9))
     stages = _funnel(funnel)
     cover = _real(coverage, "coverage")
     if not cover > 0:
-        raise ValueError(
+        raise InputError(
             f"coverage: must be above 0 (3 = pipeline worth three times the quota); "
             f"got {_show(coverage)}"
         )
@@ -1154,7 +1156,7 @@ def objectives(monthly_goals: pd.Series, growth: float, months: int = 18) -> pd.
     rate = _growth(growth)
     whole = isinstance(months, int | np.integer) and not isinstance(months, bool | np.bool_)
     if not (whole and months >= 1):
-        raise ValueError(f"months: must be a whole number of 1 or more; got {_show(months)}")
+        raise InputError(f"months: must be a whole number of 1 or more; got {_show(months)}")
     index = pd.period_range(goals.index[0], periods=int(months), freq="M", name="month")
     base = goals.to_numpy()
     values = [_to_cents(base[k % 12] * (1.0 + rate) ** (k // 12)) / 100 for k in range(months)]

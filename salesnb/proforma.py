@@ -36,6 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from salesnb.errors import InputError
+
 __all__ = [
     "EXPENSE_KINDS",
     "MonteCarlo",
@@ -300,9 +302,9 @@ def _arrays(inputs: ProFormaInputs) -> _Arrays:
 def _check_cut(cut: float, start_month: int, n_months: int) -> None:
     number = isinstance(cut, int | float | np.integer | np.floating) and not isinstance(cut, bool)
     if not number or math.isnan(cut) or not 0.0 <= cut <= 1.0:
-        raise ValueError(f"cut: must be a fraction between 0 and 1 (0% to 100%); got {cut!r}")
+        raise InputError(f"cut: must be a fraction between 0 and 1 (0% to 100%); got {cut!r}")
     if not (isinstance(start_month, int | np.integer) and 1 <= start_month <= n_months):
-        raise ValueError(
+        raise InputError(
             f"start_month: must be a month number from 1 to {n_months}; got {start_month!r}"
         )
 
@@ -507,7 +509,7 @@ def stress_test(
     (30.0, 10.0)
     """
     if not (-1.0 < target_margin < 1.0):
-        raise ValueError(f"target_margin: must be between -100% and 100%; got {target_margin!r}")
+        raise InputError(f"target_margin: must be between -100% and 100%; got {target_margin!r}")
     base = project(inputs, 0.0, 1)
     scen = project(inputs, cut, start_month)
     cols = {
@@ -578,7 +580,7 @@ def cut_plan(inputs: ProFormaInputs, needed: float, start_month: int = 1, cut: f
     ([40.0, 5.0], 0.0)
     """
     if not (needed >= 0 and math.isfinite(needed)):
-        raise ValueError(f"needed: must be a reduction of 0 or more; got {needed!r}")
+        raise InputError(f"needed: must be a reduction of 0 or more; got {needed!r}")
     k = _multiplier(cut, start_month, len(inputs.months))
     revenue = inputs.revenue.to_numpy(dtype=float).sum(axis=1) * k
     window = slice(start_month - 1, None)
@@ -813,9 +815,9 @@ def monte_carlo(
     are smooth and comparable across cuts.
     """
     if not (volatility >= 0 and math.isfinite(volatility)):
-        raise ValueError(f"volatility: must be 0 or more; got {volatility!r}")
+        raise InputError(f"volatility: must be 0 or more; got {volatility!r}")
     if not (isinstance(runs, int | np.integer) and runs >= 1):
-        raise ValueError(f"runs: must be a whole number of 1 or more; got {runs!r}")
+        raise InputError(f"runs: must be a whole number of 1 or more; got {runs!r}")
     a = _arrays(inputs)
     n = len(a.revenue)
     k_cut = _multiplier(cut, start_month, n)

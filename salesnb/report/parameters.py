@@ -16,7 +16,14 @@ from pydantic import ValidationError
 from salesnb.errors import ReportError
 from salesnb.io import Client
 
-__all__ = ["NOTEBOOKS", "PARAMETERS", "check_parameters"]
+__all__ = [
+    "NOTEBOOKS",
+    "NOTEBOOK_SECTIONS",
+    "PARAMETERS",
+    "RUNNER_PARAMETERS",
+    "check_parameters",
+    "notebook_parameters",
+]
 
 
 #: The notebooks of a report pack, in report order (those present are run).
@@ -43,6 +50,27 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "attainment": ("hiring", "attainment"),
     "attrition_rate": ("hiring", "attrition_rate"),
 }
+
+
+#: The settings section each notebook's overrides stand for.
+NOTEBOOK_SECTIONS: dict[str, str] = {
+    "01-annual-plan.ipynb": "plan",
+    "02-pro-forma-stress-test.ipynb": "stress_test",
+    "03-hiring-timeline.ipynb": "hiring",
+}
+
+#: The parameters the runner itself sets in every notebook (never a consultant's override).
+RUNNER_PARAMETERS = ("client_dir", "interactive")
+
+
+def notebook_parameters(notebook: str) -> tuple[str, ...]:
+    """The overrides a notebook declares in its ``parameters`` cell, runner's own excluded.
+
+    >>> notebook_parameters("01-annual-plan.ipynb")
+    ('growth', 'stretch', 'coverage')
+    """
+    section = NOTEBOOK_SECTIONS[notebook]
+    return tuple(name for name, (where, _key) in PARAMETERS.items() if where == section)
 
 
 def check_parameters(client: Client, parameters: Mapping[str, Any]) -> None:

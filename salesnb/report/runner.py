@@ -39,7 +39,7 @@ import pandas as pd
 
 from salesnb import paths
 from salesnb.errors import ClientFolderError, ReportError
-from salesnb.io import load_client, slugify, validate
+from salesnb.io import Client, load_client, slugify, validate
 from salesnb.report.kernels import execute_notebook
 from salesnb.report.pack import (
     combined,
@@ -50,7 +50,12 @@ from salesnb.report.pack import (
     write_html,
     write_pdf,
 )
-from salesnb.report.parameters import NOTEBOOKS, check_parameters
+from salesnb.report.parameters import (
+    NOTEBOOK_SECTIONS,
+    NOTEBOOKS,
+    check_parameters,
+    notebook_parameters,
+)
 
 __all__ = ["BatchResult", "ReportResult", "client_folders", "inside", "run_batch", "run_report"]
 
@@ -150,15 +155,16 @@ def run_report(
     timings: dict[str, float] = {}
     try:
         (staging / "notebooks").mkdir()
-        params = {"client_dir": str(client.folder.resolve()), "interactive": False}
-        params |= dict(parameters or {})
+        given = dict(parameters or {})
         executed = []
         for source in sources:
             t0 = time.perf_counter()
             say(f"{client.slug}: running {source.name}")
             out_nb = staging / "notebooks" / source.name
             try:
-                execute_notebook(source, out_nb, params, work, cwd=staging)
+                execute_notebook(
+                    source, out_nb, _injected(client, source.name, given), work, cwd=staging
+                )
             except Exception as exc:  # noqa: BLE001 - any failure: keep the copy, report it
                 _keep_failed(staging, failed_dir)
                 raise ReportError(
@@ -235,6 +241,16 @@ def run_report(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _injected(client: Client, notebook: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters one notebook gets: the client, no live panel, and its own overrides."""
+    own = notebook_parameters(notebook) if notebook in NOTEBOOK_SECTIONS else tuple(given)
+    return {
+        "client_dir": str(client.folder.resolve()),
+        "interactive": False,
+        **{name: value for name, value in given.items() if name in own},
+    }
 
 
 def _short(exc: BaseException) -> str:

@@ -38,8 +38,8 @@ import pytest
 
 from salesnb import paths
 from salesnb.analysis import stress_report
-from salesnb.io import load_client
 from salesnb.format import money
+from salesnb.io import load_client
 from salesnb.report import find_chromium
 
 pytest.importorskip("jupyterlab", reason="JupyterLab is not installed (pip install -e '.[lab]')")

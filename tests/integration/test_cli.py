@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from salesnb import paths
 from salesnb.cli import main
 from salesnb.io import load_client, slugify
-from salesnb.report.record import FIGURES_MIMETYPE
 from salesnb.report import NOTEBOOKS, ReportError, find_chromium
+from salesnb.report.record import FIGURES_MIMETYPE
 from salesnb.report.runner import inside
 
 SAMPLE = paths.SAMPLE_CLIENT
@@ -426,7 +426,9 @@ def test_a_bad_override_stops_before_any_notebook_runs(
     tmp_path, capsys, monkeypatch, override, words
 ):
     ran = []
-    monkeypatch.setattr("salesnb.report.runner.execute_notebook", lambda *args, **kwargs: ran.append(args))
+    monkeypatch.setattr(
+        "salesnb.report.runner.execute_notebook", lambda *args, **kwargs: ran.append(args)
+    )
     out = tmp_path / "out"
     assert main(["report", str(SAMPLE), "--out", str(out), "--no-pdf", "-p", override]) == 1
     err = capsys.readouterr().err

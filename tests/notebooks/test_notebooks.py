@@ -25,8 +25,15 @@ import pytest
 
 from salesnb import paths
 from salesnb.analysis import stress_report
-from salesnb.io import load_client
 from salesnb.format import money
+from salesnb.io import load_client
+from salesnb.report.parameters import (
+    NOTEBOOK_SECTIONS,
+    NOTEBOOKS,
+    PARAMETERS,
+    RUNNER_PARAMETERS,
+    notebook_parameters,
+)
 from salesnb.report.record import FIGURES_MIMETYPE, clean
 
 SANITIZE = Path(__file__).parent / "sanitize.cfg"
@@ -144,7 +151,22 @@ def test_stress_test_parameters_are_pinned():
         "seed": "None",
         "interactive": "True",
     }
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.name)
+def test_notebook_parameters_match_the_runner(path):
+    """Each notebook declares exactly what the runner injects into it, each with its help."""
+    found = papermill.inspect_notebook(str(path))
+    expected = {*RUNNER_PARAMETERS, *notebook_parameters(path.name)}
+    assert set(found) == expected
     assert all(p["help"] for p in found.values()), "every parameter says what it is"
+    assert found["client_dir"]["default"] == '""', "empty means the sample client"
+
+
+def test_every_report_parameter_belongs_to_a_notebook():
+    owned = [name for nb in NOTEBOOK_SECTIONS for name in notebook_parameters(nb)]
+    assert sorted(owned) == sorted(PARAMETERS)
+    assert set(NOTEBOOK_SECTIONS) == set(NOTEBOOKS)
 
 
 SCENARIO = {"cut": 0.4, "start_month": 4, "target_margin": 0.08, "runs": 500, "seed": 3}
@@ -164,7 +186,7 @@ def executed_stress_test(tmp_path_factory) -> nbformat.NotebookNode:
         kernel_name="python3",
         progress_bar=False,
         cwd=str(work),
-        kernel_manager_class=_ipc_kernel_manager(work),
+        kernel_manager_class=ipc_kernel_manager(work),
     )
     return nbformat.read(target, as_version=4)
 

@@ -20,11 +20,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.testing import assert_allclose
 
-from salesnb.charts import hiring as hc
-from salesnb.panels.hiring import hiring_panel
 from salesnb import paths
 from salesnb.analysis import hiring_report
+from salesnb.charts import hiring as hc
 from salesnb.io import load_client
+from salesnb.panels.hiring import hiring_panel
 
 CURRENCY = "USD"
 

@@ -22,13 +22,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.testing import assert_allclose
 
-from salesnb import paths
-from salesnb import text
-from salesnb.charts import plan as pc
-from salesnb.panels.plan import plan_panel
+from salesnb import paths, text
 from salesnb.analysis import PlanReport, plan_report
+from salesnb.charts import plan as pc
 from salesnb.charts._style import SCENARIO
 from salesnb.io import Client, load_client
+from salesnb.panels.plan import plan_panel
 
 CURRENCY = "USD"
 
