@@ -24,19 +24,23 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from salesnb.errors import ClientFolderError, Problem
 from salesnb.io.settings import SETTINGS_FILE, Settings, read_settings
 from salesnb.io.tables import (
-    INVALID,
     Column,
     TableSpec,
+    blank_cells,
+    cell_codes,
+    cell_test,
     choice,
     duplicates,
+    empty_cells,
     gaps,
-    is_blank,
-    is_empty,
+    identical_cells,
+    invalid_cells,
     out_of_order,
     parse_flag,
     parse_fraction,
@@ -122,6 +126,15 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
+def _cells(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].to_numpy(dtype=object)
+
+
+def _distinct(frame: pd.DataFrame, column: str) -> set:
+    """The column's distinct non-blank values."""
+    return set(cell_codes(frame[column])[1])
+
+
 def _check_tables(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
     """Each table's own rules, and the rules between tables; no settings needed."""
     problems: list[Problem] = []
@@ -132,67 +145,77 @@ def _check_tables(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> lis
     if "expenses" in tables:
         exp, f = tables["expenses"], names["expenses"]
         problems += duplicates(f, exp, ["line"], "expense line")
-        for i, r in exp.iterrows():
-            if r["kind"] == "fixed" and is_empty(r["amount"]):
+        fixed = cell_test(exp["kind"], lambda v: v == "fixed") & empty_cells(exp["amount"])
+        variable = cell_test(exp["kind"], lambda v: v == "variable") & empty_cells(exp["rate"])
+        cut = identical_cells(exp["discretionary"], True) & empty_cells(exp["cut_priority"])
+        rows = exp.index.to_numpy()
+        for i in np.flatnonzero(fixed | variable | cut).tolist():
+            row = int(rows[i])
+            if fixed[i]:
                 problems.append(
-                    Problem(f, "a fixed line needs its monthly amount", row=int(i), column="amount")
+                    Problem(f, "a fixed line needs its monthly amount", row=row, column="amount")
                 )
-            if r["kind"] == "variable" and is_empty(r["rate"]):
+            if variable[i]:
                 problems.append(
                     Problem(
                         f,
                         "a variable line needs its rate (a share of revenue)",
-                        row=int(i),
+                        row=row,
                         column="rate",
                     )
                 )
-            if r["discretionary"] is True and is_empty(r["cut_priority"]):
+            if cut[i]:
                 problems.append(
                     Problem(
                         f,
                         "a discretionary line needs a cut priority (1 is cut first)",
-                        row=int(i),
+                        row=row,
                         column="cut_priority",
                     )
                 )
     if "roster" in tables:
         roster, f = tables["roster"], names["roster"]
-        for i, r in roster.iterrows():
-            if not is_blank(r["start"]) and not is_blank(r["end"]) and r["end"] < r["start"]:
-                problems.append(
-                    Problem(
-                        f, f"end {r['end']} is before start {r['start']}", row=int(i), column="end"
-                    )
+        start, end = _cells(roster, "start"), _cells(roster, "end")
+        rows = roster.index.to_numpy()
+        pairs = np.flatnonzero(~blank_cells(start) & ~blank_cells(end))
+        before = np.zeros(len(roster), dtype=bool)
+        if len(pairs):  # compared as the cells compare, pair by pair
+            before[pairs] = np.asarray(end[pairs] < start[pairs], dtype=bool)
+        for i in np.flatnonzero(before).tolist():
+            problems.append(
+                Problem(
+                    f, f"end {end[i]} is before start {start[i]}", row=int(rows[i]), column="end"
                 )
+            )
         if "expenses" in tables:
             exp = tables["expenses"]
             people_lines = set(exp.loc[exp["kind"] == "people", "line"])
-            for i, r in roster.iterrows():
-                if not is_blank(r["line"]) and r["line"] not in people_lines:
-                    problems.append(
-                        Problem(
-                            f,
-                            f"line {r['line']!r} is not a people line in {names['expenses']}",
-                            row=int(i),
-                            column="line",
-                        )
+            lines = _cells(roster, "line")
+            for i in np.flatnonzero(cell_test(lines, lambda v: v not in people_lines)).tolist():
+                problems.append(
+                    Problem(
+                        f,
+                        f"line {lines[i]!r} is not a people line in {names['expenses']}",
+                        row=int(rows[i]),
+                        column="line",
                     )
+                )
     if "expense_schedule" in tables:
         sched, f = tables["expense_schedule"], names["expense_schedule"]
         problems += duplicates(f, sched, ["line", "month"], "line and month")
         if "expenses" in tables:
             exp = tables["expenses"]
             fixed_lines = set(exp.loc[exp["kind"] == "fixed", "line"])
-            for i, r in sched.iterrows():
-                if not is_blank(r["line"]) and r["line"] not in fixed_lines:
-                    problems.append(
-                        Problem(
-                            f,
-                            f"line {r['line']!r} is not a fixed line in {names['expenses']}",
-                            row=int(i),
-                            column="line",
-                        )
+            lines, rows = _cells(sched, "line"), sched.index.to_numpy()
+            for i in np.flatnonzero(cell_test(lines, lambda v: v not in fixed_lines)).tolist():
+                problems.append(
+                    Problem(
+                        f,
+                        f"line {lines[i]!r} is not a fixed line in {names['expenses']}",
+                        row=int(rows[i]),
+                        column="line",
                     )
+                )
     for key in ("actuals", "objectives"):
         if key in tables:
             frame, f = tables[key], names[key]
@@ -210,28 +233,32 @@ def _check_cross(
     months = settings.months
     first, last = months[0], months[-1]
     plan, f = tables["revenue_plan"], names["revenue_plan"]
-    for i, r in plan.iterrows():
-        if not is_blank(r["stream"]) and r["stream"] not in settings.streams:
+    streams, plan_months = _cells(plan, "stream"), _cells(plan, "month")
+    unknown = cell_test(streams, lambda v: v not in settings.streams)
+    outside = cell_test(plan_months, lambda v: not first <= v <= last)
+    rows = plan.index.to_numpy()
+    for i in np.flatnonzero(unknown | outside).tolist():
+        if unknown[i]:
             known = ", ".join(settings.streams)
             problems.append(
                 Problem(
                     f,
-                    f"unknown stream {r['stream']!r}: add it under 'streams' in settings.yaml (known: {known})",
-                    row=int(i),
+                    f"unknown stream {streams[i]!r}: add it under 'streams' in settings.yaml (known: {known})",
+                    row=int(rows[i]),
                     column="stream",
                 )
             )
-        if not is_blank(r["month"]) and not first <= r["month"] <= last:
+        if outside[i]:
             problems.append(
                 Problem(
                     f,
-                    f"month {r['month']} is outside the plan ({first} to {last})",
-                    row=int(i),
+                    f"month {plan_months[i]} is outside the plan ({first} to {last})",
+                    row=int(rows[i]),
                     column="month",
                 )
             )
-    present = {m for m in plan["month"] if not is_blank(m)}
-    if present and not any(is_blank(m) for m in plan["month"]):
+    present = _distinct(plan, "month")
+    if present and not blank_cells(plan_months).any():
         for m in months:
             if m not in present:
                 problems.append(
@@ -259,7 +286,7 @@ def _check_plan_and_hiring(
     """What the annual plan and the hiring timeline need beyond each table's own rules."""
     problems: list[Problem] = []
     roster = tables["roster"]
-    reps = {r["name"] for _, r in roster.iterrows() if not is_blank(r["annual_quota"])}
+    reps = set(_cells(roster, "name")[~blank_cells(roster["annual_quota"])].tolist())
     plan, hiring = settings.plan, settings.hiring
     if plan is not None:
         if (plan.growth is None) == (plan.goal is None):
@@ -277,14 +304,11 @@ def _check_plan_and_hiring(
                 )
         if plan.goal is None or plan.seasonality == "prior":
             first = settings.first_month
-            have = {m for m in tables["actuals"]["month"] if not is_blank(m)}
+            have = _distinct(tables["actuals"], "month")
             span = sorted(have)
+            unreadable = invalid_cells(tables["actuals"]["month"]).any()
             for m in pd.period_range(first - 12, first - 1, freq="M"):
-                if (
-                    m not in have
-                    and not (span and span[0] < m < span[-1])
-                    and not any(v is INVALID for v in tables["actuals"]["month"])
-                ):
+                if m not in have and not (span and span[0] < m < span[-1]) and not unreadable:
                     problems.append(
                         Problem(
                             names["actuals"],
@@ -304,7 +328,7 @@ def _check_plan_and_hiring(
     if hiring is not None:
         months = pd.period_range(settings.first_month, periods=hiring.horizon_months, freq="M")
         if len(objectives):
-            have = {m for m in objectives["month"] if not is_blank(m)}
+            have = _distinct(objectives, "month")
             for m in months:
                 if m not in have:
                     problems.append(
