@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from pandas.testing import assert_frame_equal, assert_series_equal
+from strategies import JAN, hiring_scenarios, months, objective
 
 from salesnb.hiring import (
     DRIVERS,
@@ -34,16 +34,6 @@ from salesnb.hiring import (
     required_headcount,
     sensitivity,
 )
-
-JAN = pd.Period("2026-01", freq="M")
-
-
-def months(n: int = 12, start: str = "2026-01") -> pd.PeriodIndex:
-    return pd.period_range(start, periods=n, freq="M", name="month")
-
-
-def objective(values, start: str = "2026-01") -> pd.Series:
-    return pd.Series([float(v) for v in values], index=months(len(values), start))
 
 
 def assumptions(**changes) -> HiringAssumptions:
@@ -637,51 +627,9 @@ class TestHiringPlan:
 # ----------------------------------------------------------------------------
 
 
-#: Reps' own quotas in the scenarios: None (the standard 120,000), round
-#: fractions and multiples of it, or any amount.
-OWN_QUOTAS = st.sampled_from([None, 12_000.0, 40_000.0, 60_000.0, 180_000.0]) | st.floats(
-    1_000.0, 400_000.0
-)
-
-
-@st.composite
-def scenarios(draw, zero_objective: bool = False, own_quota: bool = False):
-    n = draw(st.integers(1, 18))
-    if zero_objective:
-        values = [0.0] * n
-    else:
-        amount = st.integers(0, 30).map(lambda k: k * 5_000.0) | st.floats(0, 150_000)
-        values = draw(st.lists(amount, min_size=n, max_size=n))
-    reps = []
-    for k in range(draw(st.integers(0, 6))):
-        start = draw(st.integers(-30, 8))
-        end = draw(st.none() | st.integers(start, 24))
-        reps.append(
-            Rep(
-                f"R{k}",
-                draw(st.sampled_from(["AE", "SDR"])),
-                JAN + start,
-                None if end is None else JAN + end,
-                annual_quota=draw(OWN_QUOTAS) if own_quota else None,
-            )
-        )
-    own_ramp = st.lists(st.floats(0, 1), max_size=6).map(lambda xs: tuple(sorted(xs)))
-    a = HiringAssumptions(
-        annual_quota=120_000.0,
-        attainment=draw(st.floats(0.5, 1.3)),
-        salary=90_000.0,
-        lead_time_months=draw(st.integers(0, 4)),
-        ramp_months=draw(st.integers(0, 6)),
-        ramp=draw(st.none() | own_ramp),
-        attrition_rate=draw(st.sampled_from([0.0, 0.1, 0.3, 1.0])),
-    )
-    as_of = JAN + draw(st.integers(-3, 3))
-    return objective(values), reps, a, as_of
-
-
 class TestHiringPlanProperties:
     @settings(max_examples=50, deadline=None)
-    @given(scenarios())
+    @given(hiring_scenarios())
     def test_no_hire_starts_after_it_is_needed_unless_late(self, scenario):
         obj, reps, a, as_of = scenario
         sched = hiring_plan(obj, reps, a, as_of).schedule
@@ -694,7 +642,7 @@ class TestHiringPlanProperties:
         assert (sched.loc[on_time, "shortfall"] == 0).all()
 
     @settings(max_examples=50, deadline=None)
-    @given(scenarios())
+    @given(hiring_scenarios())
     def test_capacity_never_exceeds_headcount_at_full_productivity(self, scenario):
         obj, reps, a, as_of = scenario
         plan = hiring_plan(obj, reps, a, as_of)
@@ -704,7 +652,7 @@ class TestHiringPlanProperties:
         assert (cap["capacity"] >= 0).all()
 
     @settings(max_examples=50, deadline=None)
-    @given(scenarios())
+    @given(hiring_scenarios())
     def test_required_headcount_met_once_hires_can_be_on_time(self, scenario):
         obj, reps, a, as_of = scenario
         cap = hiring_plan(obj, reps, a, as_of).capacity
@@ -712,7 +660,7 @@ class TestHiringPlanProperties:
         assert (cap.loc[reachable, "counted"] >= cap.loc[reachable, "required"]).all()
 
     @settings(max_examples=50, deadline=None)
-    @given(scenarios(zero_objective=True))
+    @given(hiring_scenarios(zero_objective=True))
     def test_zero_objective_no_hires(self, scenario):
         obj, reps, a, as_of = scenario
         plan = hiring_plan(obj, reps, a, as_of)
@@ -1050,7 +998,7 @@ class TestRepsAtTheirOwnQuota:
         assert (mc.runs["hires"] == 1).all()
 
     @settings(max_examples=60, deadline=None)
-    @given(scenarios())
+    @given(hiring_scenarios())
     def test_the_standard_quota_changes_nothing(self, scenario):
         # Weight 1 is bit for bit the plan of reps without a quota of their own.
         obj, reps, a, as_of = scenario
@@ -1060,7 +1008,7 @@ class TestRepsAtTheirOwnQuota:
             assert_frame_equal(getattr(plain, name), getattr(same, name), check_exact=True)
 
     @settings(max_examples=40, deadline=None)
-    @given(scenarios())
+    @given(hiring_scenarios())
     def test_two_halves_make_a_rep(self, scenario):
         # Every rep split into two on half the quota: the same hires, in the same months.
         obj, reps, a, as_of = scenario
@@ -1076,7 +1024,7 @@ class TestRepsAtTheirOwnQuota:
         assert_frame_equal(plan.capacity[columns], split.capacity[columns])
 
     @settings(max_examples=50, deadline=None)
-    @given(scenarios(own_quota=True))
+    @given(hiring_scenarios(own_quota=True))
     def test_capacity_never_exceeds_the_weight_employed(self, scenario):
         obj, reps, a, as_of = scenario
         plan = hiring_plan(obj, reps, a, as_of)
@@ -1088,7 +1036,7 @@ class TestRepsAtTheirOwnQuota:
         assert cap["headcount"].dtype == np.int64
 
     @settings(max_examples=50, deadline=None)
-    @given(scenarios(own_quota=True))
+    @given(hiring_scenarios(own_quota=True))
     def test_no_hire_after_it_is_needed_unless_late(self, scenario):
         obj, reps, a, as_of = scenario
         sched = hiring_plan(obj, reps, a, as_of).schedule
@@ -1099,7 +1047,7 @@ class TestRepsAtTheirOwnQuota:
         assert (sched.loc[sched["late"], "start_by"] == as_of + a.lead_time_months).all()
 
     @settings(max_examples=50, deadline=None)
-    @given(scenarios(own_quota=True))
+    @given(hiring_scenarios(own_quota=True))
     def test_required_met_once_hires_can_be_on_time(self, scenario):
         obj, reps, a, as_of = scenario
         cap = hiring_plan(obj, reps, a, as_of).capacity
@@ -1108,7 +1056,7 @@ class TestRepsAtTheirOwnQuota:
         assert (shortfall <= 1e-9).all()
 
     @settings(max_examples=50, deadline=None)
-    @given(scenarios(zero_objective=True, own_quota=True))
+    @given(hiring_scenarios(zero_objective=True, own_quota=True))
     def test_zero_objective_no_hires(self, scenario):
         obj, reps, a, as_of = scenario
         assert hiring_plan(obj, reps, a, as_of).hires == 0

@@ -41,6 +41,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from pandas.testing import assert_frame_equal, assert_series_equal
+from strategies import FRACTIONS, make_inputs, plan_and_start, pro_forma_plans
 
 from salesnb import proforma as pf
 
@@ -55,35 +56,6 @@ LABELS = ["2026-01", "2026-02", "2026-03"]
 # ----------------------------------------------------------------------------
 # Building plans
 # ----------------------------------------------------------------------------
-
-
-def make_inputs(
-    revenue: dict[str, list[float]],
-    cost_of_sales: dict[str, float],
-    lines: list[tuple],
-    costs: dict[str, list[float]],
-    *,
-    opening_cash: float = 0.0,
-    minimum_cash: float = 0.0,
-    start: str = "2026-01",
-) -> pf.ProFormaInputs:
-    """A plan from plain lists; ``lines`` rows are (name, kind, rate, discretionary,
-    cut_priority, max_cut)."""
-    n = len(next(iter(revenue.values())))
-    months = pd.period_range(start, periods=n, freq="M", name="month")
-    table = pd.DataFrame(
-        [row[1:] for row in lines],
-        columns=["kind", "rate", "discretionary", "cut_priority", "max_cut"],
-        index=[row[0] for row in lines],
-    ).astype({"rate": float, "discretionary": bool, "cut_priority": float, "max_cut": float})
-    return pf.ProFormaInputs(
-        revenue=pd.DataFrame(revenue, index=months, dtype=float),
-        cost_of_sales_rate=pd.Series(cost_of_sales, dtype=float),
-        lines=table,
-        costs=pd.DataFrame(costs, index=months, dtype=float),
-        opening_cash=opening_cash,
-        minimum_cash=minimum_cash,
-    )
 
 
 SHOP_LINES = [
@@ -1058,48 +1030,9 @@ class TestMonteCarlo:
 PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@st.composite
-def plans(draw) -> pf.ProFormaInputs:
-    """1-4 months, 1-3 streams; cost of sales + variable rate <= 90%, so every
-    month's contribution is 0 or more. Amounts in round hundreds and fifties so that
-    a cut's effect is never lost in rounding."""
-    n = draw(st.integers(1, 4))
-    k = draw(st.integers(1, 3))
-    hundreds = st.integers(0, 50).map(lambda x: 100.0 * x)
-    fifties = st.integers(0, 60).map(lambda x: 50.0 * x)
-    variable = draw(st.integers(0, 30)) / 100
-    streams = [f"S{i}" for i in range(k)]
-    revenue = {s: draw(st.lists(hundreds, min_size=n, max_size=n)) for s in streams}
-    rates = {s: draw(st.integers(0, 60)) / 100 for s in streams}
-    return make_inputs(
-        revenue=revenue,
-        cost_of_sales=rates,
-        lines=[
-            ("Fixed", "fixed", 0.0, draw(st.booleans()), 1, 1.0),
-            ("Variable", "variable", variable, draw(st.booleans()), 2, 0.5),
-            ("People", "people", 0.0, False, NAN, 1.0),
-        ],
-        costs={
-            "Fixed": draw(st.lists(fifties, min_size=n, max_size=n)),
-            "People": draw(st.lists(fifties, min_size=n, max_size=n)),
-        },
-        opening_cash=draw(st.integers(-20, 200).map(lambda x: 50.0 * x)),
-        minimum_cash=draw(st.integers(0, 40).map(lambda x: 50.0 * x)),
-    )
-
-
-@st.composite
-def plan_and_start(draw):
-    inputs = draw(plans())
-    return inputs, draw(st.integers(1, len(inputs.months)))
-
-
-fractions = st.floats(0.0, 1.0, allow_nan=False)
-
-
 class TestProperties:
     @PROPERTY
-    @given(plan_and_start(), fractions, fractions)
+    @given(plan_and_start(), FRACTIONS, FRACTIONS)
     def test_income_never_rises_as_the_cut_grows(self, plan, c1, c2):
         inputs, start = plan
         low, high = sorted((c1, c2))
@@ -1118,7 +1051,7 @@ class TestProperties:
         assert (table["lost_income"] == 0).all()
 
     @PROPERTY
-    @given(plan_and_start(), fractions)
+    @given(plan_and_start(), FRACTIONS)
     def test_statement_identities(self, plan, cut):
         inputs, start = plan
         check_statement_identities(pf.statement(inputs, cut, start), inputs)
@@ -1127,7 +1060,7 @@ class TestProperties:
         )
 
     @PROPERTY
-    @given(plan_and_start(), fractions, st.integers(0, 99).map(lambda x: x / 100))
+    @given(plan_and_start(), FRACTIONS, st.integers(0, 99).map(lambda x: x / 100))
     def test_stress_test_identities(self, plan, cut, target):
         inputs, start = plan
         table = pf.stress_test(inputs, cut, start, target).by_month
@@ -1167,7 +1100,7 @@ class TestProperties:
                 assert_allclose(answer, brute, rtol=0, atol=1e-6)
 
     @PROPERTY
-    @given(plan_and_start(), fractions, st.integers(0, 400).map(lambda x: 10.0 * x))
+    @given(plan_and_start(), FRACTIONS, st.integers(0, 400).map(lambda x: 10.0 * x))
     def test_cut_plan_accounts_for_the_need(self, plan, cut, needed):
         inputs, start = plan
         table, uncovered = pf.cut_plan(inputs, needed, start, cut)
@@ -1176,7 +1109,7 @@ class TestProperties:
         assert_allclose(uncovered, max(0.0, needed - table["available"].sum()), **MONEY)
 
     @PROPERTY
-    @given(plans())
+    @given(pro_forma_plans())
     def test_break_even_revenue_zeroes_the_year(self, inputs):
         revenue = float(inputs.revenue.to_numpy().sum())
         be = pf.break_even_revenue(inputs)

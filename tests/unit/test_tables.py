@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import NUMBER_CELL
 
 from salesnb.errors import Problem
 from salesnb.io.tables import (
@@ -217,18 +218,6 @@ class TestParseTable:
         values, expected = one_by_one(cells, column, rows)
         assert problems == expected
         assert all(same(a, b) for a, b in zip(frame["x"].tolist(), values, strict=True))
-
-
-NUMBER_TEXT = st.text(
-    alphabet=st.sampled_from([*"0123456789,.-+$€£¥%_ e", "\u0661", "\t"]), max_size=12
-)
-NUMBER_CELL = st.one_of(
-    NUMBER_TEXT,
-    st.floats(allow_nan=False, allow_infinity=False).map(repr),
-    st.floats(min_value=0, max_value=1e9).map(lambda x: f"${x:,.2f}"),
-    st.integers(0, 100).map(lambda x: f"{x}%"),
-    st.integers(-(10**20), 10**20).map(str),
-)
 
 
 @settings(max_examples=150, deadline=None)
