@@ -41,7 +41,6 @@ people.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -49,6 +48,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from salesnb import _checks as check
 from salesnb.errors import InputError
 
 __all__ = [
@@ -89,64 +89,6 @@ _TOL = 1e-9
 # ----------------------------------------------------------------------------
 
 
-def _number(
-    name: str,
-    value: object,
-    *,
-    low: float | None = None,
-    positive: bool = False,
-    high: float | None = None,
-    expected: str,
-) -> float:
-    """``value`` as a finite float within bounds, or a ValueError naming ``name``.
-
-    Every bad argument raises ValueError, a wrong type included: the notebooks
-    catch ValueError and show its message, which names the field.
-    """
-    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-    number = float(value) if ok else math.nan  # type: ignore[arg-type]
-    if ok and math.isfinite(number):
-        ok = (low is None or number >= low) and (high is None or number <= high)
-        ok = ok and (not positive or number > 0)
-    else:
-        ok = False
-    if not ok:
-        raise InputError(f"{name}: must be {expected}; got {value!r}")
-    return number
-
-
-def _whole(name: str, value: object) -> int:
-    """``value`` as a whole number of months, 0 or more."""
-    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-    if ok:
-        number = float(value)  # type: ignore[arg-type]
-        ok = math.isfinite(number) and number >= 0 and number.is_integer()
-    if not ok:
-        raise InputError(f"{name}: must be a whole number of months, 0 or more; got {value!r}")
-    return int(value)  # type: ignore[call-overload]
-
-
-def _month(name: str, value: object, *, optional: bool = False) -> pd.Period | None:
-    """``value`` (a Period, date, timestamp or 'YYYY-MM' text) as a monthly Period."""
-    if optional and (
-        value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
-    ):
-        return None
-    try:
-        if isinstance(value, pd.Period):
-            month_of_start = value.start_time.to_period("M")
-            if month_of_start != value.end_time.to_period("M"):
-                raise InputError("spans more than one month")
-            period = month_of_start
-        else:
-            period = pd.Period(value, freq="M")  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name}: expected a month such as '2026-01'; got {value!r}") from exc
-    if period is pd.NaT:
-        raise InputError(f"{name}: expected a month such as '2026-01'; got {value!r}")
-    return period
-
-
 def _objective(objective: pd.Series) -> tuple[pd.PeriodIndex, np.ndarray]:
     """Check the objective; return its months and values."""
     if not isinstance(objective, pd.Series):
@@ -158,7 +100,7 @@ def _objective(objective: pd.Series) -> tuple[pd.PeriodIndex, np.ndarray]:
     index = objective.index
     if not isinstance(index, pd.PeriodIndex):
         try:
-            index = pd.PeriodIndex([_month("objective", m) for m in index], freq="M")
+            index = pd.PeriodIndex([check.month("objective", m) for m in index], freq="M")
         except ValueError as exc:
             raise InputError(
                 "objective: the index must be months (a monthly PeriodIndex); "
@@ -232,21 +174,9 @@ def ramp_curve(ramp: Sequence[float] | None = None, ramp_months: int = 4) -> tup
     ()
     """
     if ramp is None:
-        months = _whole("ramp_months", ramp_months)
+        months = check.whole("ramp_months", ramp_months)
         return tuple(t / months for t in range(months))
-    if isinstance(ramp, str | bytes) or not isinstance(ramp, Sequence | np.ndarray):
-        raise InputError(f"ramp: expected a list of fractions between 0 and 1; got {ramp!r}")
-    values = list(ramp)
-    fractions: list[float] = []
-    for v in values:
-        ok = isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
-        if not ok or not (0.0 <= float(v) <= 1.0):
-            fractions = []
-            break
-        fractions.append(float(v))
-    if len(fractions) != len(values) or any(b < a for a, b in itertools.pairwise(fractions)):
-        shown = [float(v) if isinstance(v, int | float) else v for v in values]
-        raise InputError(f"ramp: fractions must be between 0 and 1 and never decrease; got {shown}")
+    fractions = list(check.ramp("ramp", ramp))
     while fractions and fractions[-1] == 1.0:
         fractions.pop()
     return tuple(fractions)
@@ -271,8 +201,8 @@ def full_productivity(annual_quota: float, attainment: float) -> float:
     >>> full_productivity(960_000, 0.75)
     60000.0
     """
-    quota = _number("annual_quota", annual_quota, positive=True, expected="more than 0")
-    att = _number(
+    quota = check.number("annual_quota", annual_quota, positive=True, expected="more than 0")
+    att = check.number(
         "attainment", attainment, positive=True, expected="more than 0 (0.8 means 80% of quota)"
     )
     return quota / 12.0 * att
@@ -333,22 +263,22 @@ class HiringAssumptions:
 
     def __post_init__(self) -> None:
         full_productivity(self.annual_quota, self.attainment)
-        _number("salary", self.salary, low=0.0, expected="an annual amount of 0 or more")
+        check.number("salary", self.salary, low=0.0, expected="an annual amount of 0 or more")
         object.__setattr__(
-            self, "lead_time_months", _whole("lead_time_months", self.lead_time_months)
+            self, "lead_time_months", check.whole("lead_time_months", self.lead_time_months)
         )
-        object.__setattr__(self, "ramp_months", _whole("ramp_months", self.ramp_months))
+        object.__setattr__(self, "ramp_months", check.whole("ramp_months", self.ramp_months))
         if self.ramp is not None:
             ramp_curve(self.ramp)
             object.__setattr__(self, "ramp", tuple(float(v) for v in self.ramp))
-        _number("burden", self.burden, low=0.0, expected="a fraction of salary, 0 or more")
-        _number(
+        check.number("burden", self.burden, low=0.0, expected="a fraction of salary, 0 or more")
+        check.number(
             "recruiting_cost_per_hire",
             self.recruiting_cost_per_hire,
             low=0.0,
             expected="an amount of 0 or more",
         )
-        _number(
+        check.number(
             "attrition_rate",
             self.attrition_rate,
             low=0.0,
@@ -423,8 +353,8 @@ class Rep:
             raise InputError(f"name: expected the rep's name; got {self.name!r}")
         if not isinstance(self.role, str) or not self.role.strip():
             raise InputError(f"role: expected {self.name}'s role; got {self.role!r}")
-        start = _month(f"start ({self.name})", self.start)
-        end = _month(f"end ({self.name})", self.end, optional=True)
+        start = check.month(f"start ({self.name})", self.start)
+        end = check.month(f"end ({self.name})", self.end, optional=True)
         if end is not None and end < start:
             raise InputError(
                 f"end ({self.name}): the last month employed cannot come before the start "
@@ -432,17 +362,17 @@ class Rep:
             )
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
-        _number(
+        check.number(
             f"salary ({self.name})", self.salary, low=0.0, expected="an annual amount of 0 or more"
         )
-        _number(
+        check.number(
             f"burden ({self.name})",
             self.burden,
             low=0.0,
             expected="a fraction of salary, 0 or more",
         )
         if self.annual_quota is not None:
-            _number(
+            check.number(
                 f"annual_quota ({self.name})",
                 self.annual_quota,
                 positive=True,
@@ -503,7 +433,7 @@ def required_headcount(objective: pd.Series, productivity: float) -> pd.Series:
     [3, 4, 0]
     """
     months, values = _objective(objective)
-    prod = _number("productivity", productivity, positive=True, expected="more than 0")
+    prod = check.number("productivity", productivity, positive=True, expected="more than 0")
     return pd.Series(_ceil(values / prod), index=months, name="required")
 
 
@@ -735,7 +665,7 @@ def _check(
         raise InputError(
             f"assumptions: expected HiringAssumptions; got {type(assumptions).__name__}"
         )
-    as_of_month = _month("as_of", as_of)
+    as_of_month = check.month("as_of", as_of)
     assert as_of_month is not None
     return months, values, _reps_as_ordinals(reps, assumptions.annual_quota), as_of_month.ordinal
 
@@ -1065,10 +995,10 @@ def bad_hire_cost(
     >>> bad_hire_cost(salary=96_000, burden=0.25, months_employed=6)
     240000.0
     """
-    pay = _number("salary", salary, low=0.0, expected="an annual amount of 0 or more")
-    load = _number("burden", burden, low=0.0, expected="a fraction of salary, 0 or more")
-    months = _whole("months_employed", months_employed)
-    times = _number("multiple", multiple, low=0.0, expected="0 or more")
+    pay = check.number("salary", salary, low=0.0, expected="an annual amount of 0 or more")
+    load = check.number("burden", burden, low=0.0, expected="a fraction of salary, 0 or more")
+    months = check.whole("months_employed", months_employed)
+    times = check.number("multiple", multiple, low=0.0, expected="0 or more")
     return times * pay * (1.0 + load) / 12.0 * months
 
 
@@ -1080,12 +1010,12 @@ def bad_hire_cost(
 def _with(a: HiringAssumptions, driver: str, value: float) -> HiringAssumptions:
     """``a`` with one driver set to ``value``."""
     if driver == "ramp_months":
-        months = _whole("ramp_months", value)
+        months = check.whole("ramp_months", value)
         if months == a.ramp_length:
             return a  # keeps the client's own curve when its length is unchanged
         return replace(a, ramp=None, ramp_months=months)
     if driver == "lead_time_months":
-        return replace(a, lead_time_months=_whole("lead_time_months", value))
+        return replace(a, lead_time_months=check.whole("lead_time_months", value))
     return replace(a, **{driver: float(value)})
 
 
@@ -1269,7 +1199,7 @@ def monte_carlo(
     for driver, spread in (spreads or {}).items():
         if driver not in DRIVERS:
             raise InputError(f"spreads: unknown driver {driver!r}; expected one of {DRIVERS}")
-        sd[driver] = _number(f"spreads ({driver})", spread, low=0.0, expected="0 or more")
+        sd[driver] = check.number(f"spreads ({driver})", spread, low=0.0, expected="0 or more")
     rng = np.random.default_rng(seed)
     noise = rng.standard_normal((runs, len(DRIVERS)))
     draws = {

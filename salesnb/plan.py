@@ -48,6 +48,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from salesnb import _checks as check
 from salesnb.errors import InputError
 
 __all__ = [
@@ -81,68 +82,28 @@ _PLAN_COLUMNS = frozenset({"quota", "pipeline", "enter_by", "opportunities"})
 # ----------------------------------------------------------------------------
 
 
-def _show(value: object) -> str:
-    """A value as a message quotes it: -1.2, 3, 'abc' (no numpy wrappers)."""
-    if isinstance(value, bool | np.bool_):
-        return repr(bool(value))
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        return repr(float(value))
-    return repr(value)
-
-
-def _real(value: object, field: str) -> float:
-    """A finite real number, or a ValueError naming ``field``."""
-    numeric = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    )
-    number = float(value) if numeric else math.nan
-    if not math.isfinite(number):
-        raise InputError(f"{field}: must be a finite number; got {_show(value)}")
-    return number
-
-
-def _at_least_zero(value: object, field: str, what: str = "") -> float:
-    number = _real(value, field)
+def _at_least_zero(field: str, value: object, what: str = "") -> float:
+    number = check.finite(field, value)
     if number < 0:
-        raise InputError(f"{field}: must be 0 or more{what}; got {_show(value)}")
+        raise InputError(f"{field}: must be 0 or more{what}; got {check.show(value)}")
     return number
 
 
-def _rate(value: object, field: str) -> float:
+def _rate(field: str, value: object) -> float:
     """A ratio in (0, 1]."""
-    number = _real(value, field)
+    number = check.finite(field, value)
     if not 0.0 < number <= 1.0:
         raise InputError(
-            f"{field}: must be above 0 and at most 1 (0% < rate <= 100%); got {_show(value)}"
+            f"{field}: must be above 0 and at most 1 (0% < rate <= 100%); got {check.show(value)}"
         )
     return number
 
 
 def _growth(value: object) -> float:
-    number = _real(value, "growth")
+    number = check.finite("growth", value)
     if number <= -1.0:
-        raise InputError(f"growth: must be above -100%; got {_show(value)}")
+        raise InputError(f"growth: must be above -100%; got {check.show(value)}")
     return number
-
-
-def _month(value: object, field: str) -> pd.Period:
-    """A monthly Period from a Period, a 'YYYY-MM' string or a date."""
-    if isinstance(value, pd.Period):
-        if value.freqstr != "M":
-            raise InputError(f"{field}: must be a monthly Period; got {value!r}")
-        return value
-    bad = ValueError(f"{field}: must be a month such as '2026-01'; got {_show(value)}")
-    if value is None or isinstance(value, bool | int | float | np.number):
-        raise bad
-    try:
-        month = pd.Period(value, freq="M")
-    except (TypeError, ValueError):
-        raise bad from None
-    if month is pd.NaT:
-        raise bad
-    return month
 
 
 def _to_cents(amount: float) -> int:
@@ -197,7 +158,7 @@ def _as_monthly(values: object, field: str, *, table: bool = False) -> pd.Series
     elif isinstance(index, pd.DatetimeIndex):
         months = list(index.to_period("M"))
     else:
-        months = [_month(m, f"{field} (index)") for m in index]
+        months = [check.month(f"{field} (index)", m) for m in index]
     if any(m is pd.NaT for m in months):
         raise InputError(f"{field}: every row needs a month; got a blank month")
     amounts = []
@@ -241,7 +202,7 @@ def _prior_year(prior_actuals: object, fy_start: object) -> pd.Series:
     field = "prior_actuals"
     series = _as_monthly(prior_actuals, field, table=True)
     if fy_start is not None:
-        start = _month(fy_start, "fy_start")
+        start = check.month("fy_start", fy_start)
         year = pd.period_range(start - 12, periods=12, freq="M", name="month")
         series = series.reindex(year)
         _check_amounts(series, field)
@@ -297,12 +258,12 @@ def _calendar_shares(shares: object, field: str) -> np.ndarray:
         if not (calendar_month and 1 <= key <= 12):
             raise InputError(
                 f"{field}: keys must be calendar months 1 (January) to 12 (December); "
-                f"got {_show(key)}"
+                f"got {check.show(key)}"
             )
         name = calendar.month_name[int(key)]
         if not np.isnan(out[key - 1]):
             raise InputError(f"{field}: {name} is given more than once")
-        out[key - 1] = _at_least_zero(value, f"{field} ({name})")
+        out[key - 1] = _at_least_zero(f"{field} ({name})", value)
     absent = [calendar.month_name[k + 1] for k in np.flatnonzero(np.isnan(out))]
     if absent:
         raise InputError(f"{field}: no share for {', '.join(absent)}")
@@ -363,10 +324,10 @@ def company_goal(
     if given is not None:
         if growth is not None:
             raise InputError(
-                f"growth: give growth or a given goal, not both; got growth={_show(growth)} "
-                f"and given={_show(given)}"
+                f"growth: give growth or a given goal, not both; got growth={check.show(growth)} "
+                f"and given={check.show(given)}"
             )
-        return _to_cents(_at_least_zero(given, "given")) / 100
+        return _to_cents(_at_least_zero("given", given)) / 100
     if growth is None:
         raise InputError("growth: needed to set the goal from the prior year (or pass given=)")
     rate = _growth(growth)
@@ -427,8 +388,8 @@ def seasonality(
     [4, 5, 6]
     """
     if mode not in ("prior", "flat"):
-        raise InputError(f"mode: must be 'prior' or 'flat'; got {_show(mode)}")
-    start = None if fy_start is None else _month(fy_start, "fy_start")
+        raise InputError(f"mode: must be 'prior' or 'flat'; got {check.show(mode)}")
+    start = None if fy_start is None else check.month("fy_start", fy_start)
     first = 1 if start is None else start.month
     if given is not None:
         shares = _calendar_shares(given, "given")
@@ -492,8 +453,8 @@ def monthly_goals(
     >>> float(round(goals.sum(), 2))
     1000000.0
     """
-    amount = _at_least_zero(goal, "goal")
-    start = _month(fy_start, "fy_start")
+    amount = _at_least_zero("goal", goal)
+    start = check.month("fy_start", fy_start)
     weights = _calendar_shares(shares, "shares")
     months = pd.period_range(start, periods=12, freq="M", name="month")
     cents = _split_cents(_to_cents(amount), np.array([weights[m.month - 1] for m in months]))
@@ -581,18 +542,18 @@ class QuotaRep:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
-            raise InputError(f"name: every rep needs a name; got {_show(self.name)}")
+            raise InputError(f"name: every rep needs a name; got {check.show(self.name)}")
         who = f" ({self.name})"
-        weight = _at_least_zero(self.weight, f"weight{who}")
-        start = None if self.start is None else _month(self.start, f"start{who}")
-        end = None if self.end is None else _month(self.end, f"end{who}")
+        weight = _at_least_zero(f"weight{who}", self.weight)
+        start = None if self.start is None else check.month(f"start{who}", self.start)
+        end = None if self.end is None else check.month(f"end{who}", self.end)
         if start is not None and end is not None and end < start:
             raise InputError(f"end{who}: must not be before the start {start}; got {end}")
         ote = self.on_target_earnings
         if ote is not None:
-            ote = _real(ote, f"on_target_earnings{who}")
+            ote = check.finite(f"on_target_earnings{who}", ote)
             if not ote > 0:
-                raise InputError(f"on_target_earnings{who}: must be above 0; got {_show(ote)}")
+                raise InputError(f"on_target_earnings{who}: must be above 0; got {check.show(ote)}")
         object.__setattr__(self, "weight", weight)
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
@@ -617,24 +578,13 @@ class _QuotaSplit:
 
 
 def _ramp(ramp: object) -> tuple[float, ...]:
-    if isinstance(ramp, str) or not isinstance(ramp, Sequence | np.ndarray):
-        raise InputError(
-            f"ramp: must be a list of fractions by month of tenure, such as "
-            f"[0, 0.25, 0.5, 0.75]; got {_show(ramp)}"
-        )
-    fractions = []
-    for k, value in enumerate(ramp, start=1):
-        number = _real(value, f"ramp (month {k})")
-        if not 0.0 <= number <= 1.0:
-            raise InputError(f"ramp (month {k}): must be between 0 and 1; got {_show(value)}")
-        fractions.append(number)
-    return tuple(fractions)
+    return check.ramp("ramp", ramp)
 
 
 def _reps(reps: object) -> tuple[QuotaRep, ...]:
     listed = isinstance(reps, Sequence) and not isinstance(reps, str)
     if not (listed and len(reps) > 0):
-        raise InputError(f"reps: must be a list of one QuotaRep or more; got {_show(reps)}")
+        raise InputError(f"reps: must be a list of one QuotaRep or more; got {check.show(reps)}")
     strangers = [rep for rep in reps if not isinstance(rep, QuotaRep)]
     if strangers:
         raise InputError(f"reps: every rep must be a QuotaRep; got {type(strangers[0]).__name__}")
@@ -653,15 +603,15 @@ def _split_quotas(
     over_assignment: object,
     ramp: object,
 ) -> _QuotaSplit:
-    goal_cents = _to_cents(_at_least_zero(goal, "goal"))
+    goal_cents = _to_cents(_at_least_zero("goal", goal))
     calendar_shares = _calendar_shares(shares, "shares")
-    months = pd.period_range(_month(fy_start, "fy_start"), periods=12, freq="M", name="month")
+    months = pd.period_range(check.month("fy_start", fy_start), periods=12, freq="M", name="month")
     season = np.array([calendar_shares[m.month - 1] for m in months])
-    factor = _real(over_assignment, "over_assignment")
+    factor = check.finite("over_assignment", over_assignment)
     if factor < 1.0:
         raise InputError(
             f"over_assignment: must be 1 or more (1.1 assigns 10% more quota than the "
-            f"goal); got {_show(over_assignment)}"
+            f"goal); got {check.show(over_assignment)}"
         )
     fractions = _ramp(ramp)
     team = _reps(reps)
@@ -786,7 +736,7 @@ def assign_quotas(
     ([480000.0, 480000.0, 240000.0], [12, 12, 6])
     """
     split = _split_quotas(goal, shares, fy_start, reps, over_assignment, ramp)
-    extra = _at_least_zero(stretch, "stretch", " (0.1 = 10% above quota)")
+    extra = _at_least_zero("stretch", stretch, " (0.1 = 10% above quota)")
     weighted = split.weighted
     full_year = split.assigned / 100 * split.weights / weighted.sum()
     ote = np.array(
@@ -923,7 +873,7 @@ def _funnel(funnel: object) -> list[tuple[str, float]]:
         for item in items:
             if not (isinstance(item, Sequence) and not isinstance(item, str) and len(item) == 2):
                 raise InputError(
-                    f"funnel: each stage must be a (name, conversion ratio) pair; got {_show(item)}"
+                    f"funnel: each stage must be a (name, conversion ratio) pair; got {check.show(item)}"
                 )
     else:
         raise InputError(
@@ -934,7 +884,7 @@ def _funnel(funnel: object) -> list[tuple[str, float]]:
     stages: list[tuple[str, float]] = []
     for name, ratio in items:
         if not isinstance(name, str) or not name.strip():
-            raise InputError(f"funnel: every stage needs a name; got {_show(name)}")
+            raise InputError(f"funnel: every stage needs a name; got {check.show(name)}")
         if name in _PLAN_COLUMNS or name.endswith("_exact"):
             raise InputError(
                 f"funnel: {name!r} cannot name a stage (the plan uses it; the last stage "
@@ -942,11 +892,11 @@ def _funnel(funnel: object) -> list[tuple[str, float]]:
             )
         if name in (n for n, _ in stages):
             raise InputError(f"funnel: stage {name!r} appears more than once")
-        number = _real(ratio, f"funnel ({name})")
+        number = check.finite(f"funnel ({name})", ratio)
         if not 0.0 < number <= 1.0:
             raise InputError(
                 f"funnel ({name}): the conversion ratio must be above 0 and at most 1; "
-                f"got {_show(ratio)}"
+                f"got {check.show(ratio)}"
             )
         stages.append((name, number))
     return stages
@@ -959,7 +909,7 @@ def _quota_by_month(quota: object, fy_start: object) -> pd.Series:
             raise InputError("quota: no months given")
         _check_amounts(series, "quota")
         return series
-    amount = _at_least_zero(quota, "quota")
+    amount = _at_least_zero("quota", quota)
     if fy_start is None:
         raise InputError("fy_start: needed to spread a yearly quota over the plan months")
     return monthly_goals(amount, [1.0] * 12, fy_start)
@@ -1042,18 +992,18 @@ def business_plan(
     '2025-11'
     """
     by_month = _quota_by_month(quota, fy_start)
-    deal = _real(average_deal, "average_deal")
+    deal = check.finite("average_deal", average_deal)
     if not deal > 0:
-        raise InputError(f"average_deal: must be above 0; got {_show(average_deal)}")
-    win = _rate(win_rate, "win_rate")
-    cycle = _at_least_zero(cycle_months, "cycle_months")
+        raise InputError(f"average_deal: must be above 0; got {check.show(average_deal)}")
+    win = _rate("win_rate", win_rate)
+    cycle = _at_least_zero("cycle_months", cycle_months)
     lag = math.ceil(round(cycle, 9))
     stages = _funnel(funnel)
-    cover = _real(coverage, "coverage")
+    cover = check.finite("coverage", coverage)
     if not cover > 0:
         raise InputError(
             f"coverage: must be above 0 (3 = pipeline worth three times the quota); "
-            f"got {_show(coverage)}"
+            f"got {check.show(coverage)}"
         )
 
     per_opportunity: dict[str, float] = {}
@@ -1156,7 +1106,7 @@ def objectives(monthly_goals: pd.Series, growth: float, months: int = 18) -> pd.
     rate = _growth(growth)
     whole = isinstance(months, int | np.integer) and not isinstance(months, bool | np.bool_)
     if not (whole and months >= 1):
-        raise InputError(f"months: must be a whole number of 1 or more; got {_show(months)}")
+        raise InputError(f"months: must be a whole number of 1 or more; got {check.show(months)}")
     index = pd.period_range(goals.index[0], periods=int(months), freq="M", name="month")
     base = goals.to_numpy()
     values = [_to_cents(base[k % 12] * (1.0 + rate) ** (k // 12)) / 100 for k in range(months)]

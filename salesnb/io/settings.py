@@ -7,7 +7,6 @@ against :class:`Settings`; every problem names the YAML line and the setting.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +16,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from salesnb import _checks as check
 from salesnb.errors import Problem
 
 __all__ = ["PLANNING_QUESTIONS", "SETTINGS_FILE", "Settings", "read_settings"]
@@ -122,12 +122,7 @@ class PlanSettings(_Model):
     @field_validator("ramp")
     @classmethod
     def _ramp(cls, value: list[float]) -> list[float]:
-        if any(not 0.0 <= v <= 1.0 for v in value) or any(
-            b < a for a, b in itertools.pairwise(value)
-        ):
-            raise ValueError(
-                f"ramp fractions must be between 0 and 1 and never decrease, got {value}"
-            )
+        check.ramp("ramp", value)
         return value
 
 
@@ -156,13 +151,8 @@ class HiringSettings(_Model):
     @field_validator("ramp")
     @classmethod
     def _ramp(cls, value: list[float] | None) -> list[float] | None:
-        if value is not None and (
-            any(not 0.0 <= v <= 1.0 for v in value)
-            or any(b < a for a, b in itertools.pairwise(value))
-        ):
-            raise ValueError(
-                f"ramp fractions must be between 0 and 1 and never decrease, got {value}"
-            )
+        if value is not None:
+            check.ramp("ramp", value)
         return value
 
 

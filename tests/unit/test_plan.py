@@ -260,7 +260,7 @@ class TestMonthlyGoals:
     def test_bad_input(self):
         with pytest.raises(ValueError, match="goal: must be 0 or more"):
             flat_goals(-1.0)
-        with pytest.raises(ValueError, match="fy_start: must be a month such as"):
+        with pytest.raises(ValueError, match="fy_start: expected a month such as"):
             monthly_goals(1.0, seasonality(mode="flat"), "first of April")
         with pytest.raises(ValueError, match="shares: the shares sum to zero"):
             monthly_goals(1.0, [0.0] * 12, FY)
@@ -327,7 +327,7 @@ class TestQuotaRep:
             QuotaRep("Ann", on_target_earnings=0)
         with pytest.raises(ValueError, match="name: every rep needs a name"):
             QuotaRep("")
-        with pytest.raises(ValueError, match=r"start \(Ann\): must be a month"):
+        with pytest.raises(ValueError, match=r"start \(Ann\): expected a month"):
             QuotaRep("Ann", start="soon")
 
 
@@ -463,8 +463,12 @@ class TestAssignQuotas:
             assign_quotas(*plan, [])
         with pytest.raises(ValueError, match="reps: every rep must be a QuotaRep"):
             assign_quotas(*plan, ["Ann"])
-        with pytest.raises(ValueError, match=r"ramp \(month 2\): must be between 0 and 1"):
+        with pytest.raises(
+            ValueError, match=r"ramp: fractions must be between 0 and 1 and never decrease"
+        ):
             assign_quotas(*plan, [QuotaRep("Ann")], ramp=[0.5, 1.5])
+        with pytest.raises(ValueError, match=r"never decrease; got \[0\.0, 0\.5, 0\.25\]"):
+            assign_quotas(*plan, [QuotaRep("Ann")], ramp=[0, 0.5, 0.25])
         with pytest.raises(ValueError, match="goal: must be 0 or more"):
             assign_quotas(-1.0, FLAT, FY, [QuotaRep("Ann")])
         with pytest.raises(ValueError, match="shares: the shares sum to zero"):
