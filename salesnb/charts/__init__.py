@@ -4,3 +4,9 @@
 module draws from that notebook's report (:mod:`salesnb.analysis`) and never
 works out a figure of its own.
 """
+
+from __future__ import annotations
+
+from salesnb.charts._style import BASELINE, GOOD, NEUTRAL, SCENARIO
+
+__all__ = ["BASELINE", "GOOD", "NEUTRAL", "SCENARIO"]

@@ -24,8 +24,8 @@ from numpy.testing import assert_allclose
 
 from salesnb import paths, text
 from salesnb.analysis import PlanReport, plan_report
+from salesnb.charts import SCENARIO
 from salesnb.charts import plan as pc
-from salesnb.charts._style import SCENARIO
 from salesnb.io import Client, load_client
 from salesnb.panels.plan import plan_panel
 
