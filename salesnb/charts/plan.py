@@ -22,6 +22,7 @@ from salesnb.charts._style import (
     NEUTRAL,
     SCENARIO,
     money_axis,
+    month_labels,
     plain,
     short_money,
     span,
@@ -290,9 +291,7 @@ def draw_pipeline_timing(
                 fontsize=8,
                 color=SCENARIO,
             )
-    ax.set_xticks(
-        x, [f"{m:%b}\n{m:%Y}" if k == 0 or m.month == 1 else f"{m:%b}" for k, m in enumerate(enter)]
-    )
+    ax.set_xticks(x, month_labels(enter))
     ax.set_xlim(-0.5, len(x) - 0.5)
     ax.set_ylim(0, top * 1.3)
     ax.set_xlabel(
