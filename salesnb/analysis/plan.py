@@ -390,7 +390,11 @@ class PlanReport:
                     f"{funnel.loc[stage, 'per_week']:,}",
                 ]
             columns[name] = cells
-        return Table(pd.DataFrame(columns, index=pd.Index(rows, name="Per rep"), dtype=object))
+        return Table(
+            pd.DataFrame(
+                columns, index=pd.Index(rows, name="What the quota asks for"), dtype=object
+            )
+        )
 
     def pipeline_timing_table(self) -> Table:
         """For each quota month: the month its pipeline must enter, each rep's, the team's."""
