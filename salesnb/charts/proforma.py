@@ -66,6 +66,23 @@ def income_and_cash_figure(report: StressReport, currency: str) -> Figure:
     return fig
 
 
+def _mark_cut(ax: Axes, cut: float | None, y: float, label: str) -> None:
+    """A dot at the largest survivable cut, when it lies on the chart's 0-50%."""
+    if cut is not None and cut <= 0.5:
+        ax.plot(
+            [cut], [y], marker="o", color=SCENARIO, linestyle="none", label=f"{label} {cut:.1%}"
+        )
+
+
+def _finish_cut_axis(ax: Axes, title: str, currency: str) -> None:
+    ax.set_title(title)
+    ax.set_xlabel("Sales under plan")
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    money_axis(ax, currency)
+    ax.legend(frameon=False, loc="lower left")
+    tidy(ax)
+
+
 def draw_cut_curve(axes: tuple[Axes, Axes], report: StressReport, currency: str) -> None:
     """The year's income and lowest cash over cuts of 0-50%, with the survivable cuts marked."""
     ax_income, ax_cash = axes
@@ -83,40 +100,16 @@ def draw_cut_curve(axes: tuple[Axes, Axes], report: StressReport, currency: str)
     ax_income.plot(curve["cut"], curve["income"], color=BASELINE, label="Year's operating income")
     ax_income.axhline(0, color="black", linewidth=0.8)
     ax_income.axvline(report.stress.cut, color=SCENARIO, linestyle=":", label="This scenario")
-    if report.survivable.by_income is not None and report.survivable.by_income <= 0.5:
-        ax_income.plot(
-            [report.survivable.by_income],
-            [0],
-            marker="o",
-            color=SCENARIO,
-            linestyle="none",
-            label=f"Break-even cut {report.survivable.by_income:.1%}",
-        )
-    ax_income.set_title("Year's income as sales fall short")
-    ax_income.set_xlabel("Sales under plan")
-    ax_income.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    money_axis(ax_income, currency)
-    ax_income.legend(frameon=False, loc="lower left")
-    tidy(ax_income)
+    _mark_cut(ax_income, report.survivable.by_income, 0.0, "Break-even cut")
+    _finish_cut_axis(ax_income, "Year's income as sales fall short", currency)
 
     ax_cash.plot(curve["cut"], curve["lowest_cash"], color=GOOD, label="Lowest month-end cash")
     ax_cash.axhline(report.inputs.minimum_cash, color=NEUTRAL, linestyle="--", label="Minimum cash")
     ax_cash.axvline(report.stress.cut, color=SCENARIO, linestyle=":", label="This scenario")
-    if report.survivable.by_cash is not None and report.survivable.by_cash <= 0.5:
-        ax_cash.plot(
-            [report.survivable.by_cash],
-            [report.inputs.minimum_cash],
-            marker="o",
-            color=SCENARIO,
-            linestyle="none",
-            label=f"Largest cut cash survives {report.survivable.by_cash:.1%}",
-        )
-    ax_cash.set_title("Lowest cash of the year")
-    ax_cash.set_xlabel("Sales under plan")
-    ax_cash.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    money_axis(ax_cash, currency)
-    ax_cash.legend(frameon=False, loc="lower left")
-    tidy(ax_cash)
+    _mark_cut(
+        ax_cash, report.survivable.by_cash, report.inputs.minimum_cash, "Largest cut cash survives"
+    )
+    _finish_cut_axis(ax_cash, "Lowest cash of the year", currency)
 
 
 def cut_curve_figure(report: StressReport, currency: str) -> Figure:

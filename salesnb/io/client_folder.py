@@ -130,6 +130,23 @@ def _cells(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[column].to_numpy(dtype=object)
 
 
+def _lines_not_of_kind(
+    name: str, frame: pd.DataFrame, expenses: pd.DataFrame, kind: str, names: dict[str, str]
+) -> list[Problem]:
+    """A problem for each row whose ``line`` is not an expense line of ``kind``."""
+    known = set(expenses.loc[expenses["kind"] == kind, "line"])
+    lines, rows = _cells(frame, "line"), frame.index.to_numpy()
+    return [
+        Problem(
+            name,
+            f"line {lines[i]!r} is not a {kind} line in {names['expenses']}",
+            row=int(rows[i]),
+            column="line",
+        )
+        for i in np.flatnonzero(cell_test(lines, lambda v: v not in known)).tolist()
+    ]
+
+
 def _distinct(frame: pd.DataFrame, column: str) -> set:
     """The column's distinct non-blank values."""
     return set(cell_codes(frame[column])[1])
@@ -188,34 +205,12 @@ def _check_tables(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> lis
                 )
             )
         if "expenses" in tables:
-            exp = tables["expenses"]
-            people_lines = set(exp.loc[exp["kind"] == "people", "line"])
-            lines = _cells(roster, "line")
-            for i in np.flatnonzero(cell_test(lines, lambda v: v not in people_lines)).tolist():
-                problems.append(
-                    Problem(
-                        f,
-                        f"line {lines[i]!r} is not a people line in {names['expenses']}",
-                        row=int(rows[i]),
-                        column="line",
-                    )
-                )
+            problems += _lines_not_of_kind(f, roster, tables["expenses"], "people", names)
     if "expense_schedule" in tables:
         sched, f = tables["expense_schedule"], names["expense_schedule"]
         problems += duplicates(f, sched, ["line", "month"], "line and month")
         if "expenses" in tables:
-            exp = tables["expenses"]
-            fixed_lines = set(exp.loc[exp["kind"] == "fixed", "line"])
-            lines, rows = _cells(sched, "line"), sched.index.to_numpy()
-            for i in np.flatnonzero(cell_test(lines, lambda v: v not in fixed_lines)).tolist():
-                problems.append(
-                    Problem(
-                        f,
-                        f"line {lines[i]!r} is not a fixed line in {names['expenses']}",
-                        row=int(rows[i]),
-                        column="line",
-                    )
-                )
+            problems += _lines_not_of_kind(f, sched, tables["expenses"], "fixed", names)
     for key in ("actuals", "objectives"):
         if key in tables:
             frame, f = tables[key], names[key]
