@@ -113,3 +113,18 @@ class TestLint:
             check=False,
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+class TestBenchmarks:
+    @pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "benchmarks").glob("*.py")))
+    def test_benchmark_script_imports_and_explains_itself(self, script):
+        """``--help`` imports everything a benchmark uses, so a renamed module fails here."""
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / script), "--help"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "usage:" in done.stdout
