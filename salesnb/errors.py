@@ -21,7 +21,24 @@ class SalesnbError(Exception):
 
 
 class InputError(SalesnbError, ValueError):
-    """A value a calculation cannot use; the message names it and says what was expected."""
+    """A value a calculation cannot use; the message names it and says what was expected.
+
+    When the value came from a client file, ``file``, ``row`` and ``column`` say where
+    (the checks in :mod:`salesnb.io` turn such an error into a :class:`Problem`).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ):
+        super().__init__(message)
+        self.file = file
+        self.row = row
+        self.column = column
 
 
 class ReportError(SalesnbError):
@@ -30,12 +47,17 @@ class ReportError(SalesnbError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a client folder, located as precisely as possible."""
+    """One thing wrong with a client folder, located as precisely as possible.
+
+    A problem with ``note=True`` is not wrong, only worth knowing (a table read as
+    Windows-1252, a semicolon-delimited export): it never stops a report.
+    """
 
     file: str
     message: str
     row: int | None = None
     column: str | None = None
+    note: bool = False
 
     def __str__(self) -> str:
         where = [self.file]
