@@ -10,10 +10,20 @@ every :class:`Problem` found in it; a report that could not be produced is a
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ClientFolderError", "InputError", "Problem", "ReportError", "SalesnbError"]
+__all__ = [
+    "ClientFolderError",
+    "InputError",
+    "Problem",
+    "ReportError",
+    "SalesnbError",
+    "located",
+]
 
 
 class SalesnbError(Exception):
@@ -39,6 +49,35 @@ class InputError(SalesnbError, ValueError):
         self.file = file
         self.row = row
         self.column = column
+
+
+@contextmanager
+def located(file: str, row: int | None = None, column: str | None = None) -> Iterator[None]:
+    """Give an :class:`InputError` raised inside the place its value came from.
+
+    ``column`` defaults to the name the message starts with (``annual_quota: must
+    be above 0`` names the column ``annual_quota``). An error that already says
+    where it came from is left as it is.
+
+    >>> try:
+    ...     with located("roster.csv", row=4):
+    ...         raise InputError("annual_quota: must be above 0; got 0")
+    ... except InputError as exc:
+    ...     print(exc.file, exc.row, exc.column)
+    roster.csv 4 annual_quota
+    """
+    try:
+        yield
+    except InputError as exc:
+        if exc.file is not None:
+            raise
+        named = re.match(r"^([A-Za-z_][\w.]*)(?: of [^:]*)?:", str(exc))
+        raise InputError(
+            str(exc),
+            file=file,
+            row=row if row is not None else exc.row,
+            column=column or exc.column or (named.group(1) if named else None),
+        ) from exc
 
 
 class ReportError(SalesnbError):
