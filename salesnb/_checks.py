@@ -19,7 +19,13 @@ import pandas as pd
 
 from salesnb.errors import InputError
 
-__all__ = ["finite", "is_number", "month", "number", "ramp", "show", "whole"]
+__all__ = ["LARGEST_AMOUNT", "finite", "is_number", "month", "number", "ramp", "show", "whole"]
+
+
+#: The largest amount of money a client file or setting may hold (10^15 in any
+#: currency): no business plans a figure above it, and sums of a million such
+#: values stay far from a float's limit, so totals can never overflow.
+LARGEST_AMOUNT = 1e15
 
 
 def show(value: object) -> str:
