@@ -25,7 +25,7 @@ import yaml
 
 from salesnb import __version__, paths
 from salesnb.errors import ClientFolderError
-from salesnb.io import slugify, validate
+from salesnb.io import check_folder, slugify
 
 __all__ = ["main", "new_client"]
 
@@ -98,14 +98,29 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    if args.all:
+        from salesnb.report import client_folders
+
+        parents = [Path(f) for f in args.folders]
+        folders = [c for parent in parents if parent.is_dir() for c in client_folders(parent)]
+        if not folders:
+            where = ", ".join(str(p) for p in parents)
+            print(f"error: no client folders (with a settings.yaml) in {where}", file=sys.stderr)
+            return 1
+        checks = [check_folder(folder) for folder in folders]
+        for check in checks:
+            print(check.summary(), file=sys.stderr if check.problems else sys.stdout)
+        bad = [c for c in checks if c.problems]
+        print(
+            f"{len(checks) - len(bad)} of {len(checks)} client folders ready"
+            + (f"; for a folder's problems: salesnb validate {bad[0].folder}" if bad else "")
+        )
+        return 1 if bad else 0
     status = 0
     for folder in args.folders:
-        problems = validate(folder)
-        if problems:
-            _print_problems(ClientFolderError(folder, problems))
-            status = 1
-        else:
-            print(f"{Path(folder).name}: ready (no problems found)")
+        check = check_folder(folder)
+        print(check.report(), file=sys.stderr if check.problems else sys.stdout)
+        status = status or (1 if check.problems else 0)
     return status
 
 
@@ -171,7 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_new)
 
     p = sub.add_parser("validate", help="check client folders and list every problem")
-    p.add_argument("folders", nargs="+", help="client folder(s)")
+    p.add_argument("folders", nargs="+", help="client folder(s), or with --all folders of them")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="check every client folder inside the given folder(s), one line each",
+    )
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("report", help="run the notebooks and write a report pack")

@@ -115,6 +115,9 @@ class ClientFolderError(SalesnbError):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(
-            f"{self.folder.name}: {len(problems)} {noun} in the client folder\n{lines}"
-        )
+        super().__init__(f"{self.name}: {len(problems)} {noun} in the client folder\n{lines}")
+
+    @property
+    def name(self) -> str:
+        """The folder's own name, also when it was given as ``.`` or ``..``."""
+        return self.folder.name or self.folder.resolve().name or str(self.folder)

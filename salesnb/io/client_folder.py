@@ -21,13 +21,15 @@ module that reads client files; every calculation takes the DataFrames it return
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from salesnb.errors import ClientFolderError, Problem
+from salesnb.io.readiness import PARTS, calculation_problems, parts
 from salesnb.io.settings import SETTINGS_FILE, Settings, read_settings
 from salesnb.io.tables import (
     Column,
@@ -53,7 +55,7 @@ from salesnb.io.tables import (
     typed,
 )
 
-__all__ = ["TABLES", "Client", "load_client", "slugify", "validate"]
+__all__ = ["TABLES", "Client", "FolderCheck", "check_folder", "load_client", "slugify", "validate"]
 
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
@@ -225,9 +227,25 @@ def _check_cross(
 ) -> list[Problem]:
     """The rules between the settings and the tables."""
     problems: list[Problem] = []
+    if settings.stress_test.start_month > settings.horizon_months:
+        problems.append(
+            Problem(
+                SETTINGS_FILE,
+                f"must be a month of the plan, 1 to {settings.horizon_months}",
+                column="stress_test.start_month",
+            )
+        )
+    problems += _check_plan_and_hiring(settings, tables, names)
+    if "revenue_plan" in tables:
+        problems += _check_revenue_plan(settings, tables["revenue_plan"], names["revenue_plan"])
+    return problems
+
+
+def _check_revenue_plan(settings: Settings, plan: pd.DataFrame, f: str) -> list[Problem]:
+    """Streams the settings know, months inside the plan, and no month or stream left out."""
+    problems: list[Problem] = []
     months = settings.months
     first, last = months[0], months[-1]
-    plan, f = tables["revenue_plan"], names["revenue_plan"]
     streams, plan_months = _cells(plan, "stream"), _cells(plan, "month")
     unknown = cell_test(streams, lambda v: v not in settings.streams)
     outside = cell_test(plan_months, lambda v: not first <= v <= last)
@@ -263,15 +281,37 @@ def _check_cross(
                         column="month",
                     )
                 )
-    if settings.stress_test.start_month > settings.horizon_months:
-        problems.append(
-            Problem(
-                SETTINGS_FILE,
-                f"must be a month of the plan, 1 to {settings.horizon_months}",
-                column="stress_test.start_month",
+        # A stream with a month left out would silently lower the year's revenue.
+        pairs = {
+            (m, st)
+            for m, st in zip(plan_months.tolist(), streams.tolist(), strict=True)
+            if isinstance(st, str)
+        }
+        # A month holding a row whose stream is unknown or unreadable already has a
+        # problem: the row is most likely the missing one, misspelt.
+        doubtful = {
+            m
+            for m, st, bad in zip(
+                plan_months.tolist(), streams.tolist(), unknown.tolist(), strict=True
             )
-        )
-    problems += _check_plan_and_hiring(settings, tables, names)
+            if bad or not isinstance(st, str)
+        }
+        for stream in sorted(_distinct(plan, "stream") & set(settings.streams)):
+            missing = [
+                m for m in months if m in present and m not in doubtful and (m, stream) not in pairs
+            ]
+            if missing:
+                listed = ", ".join(str(m) for m in missing[:6]) + (
+                    " ..." if len(missing) > 6 else ""
+                )
+                problems.append(
+                    Problem(
+                        f,
+                        f"stream {stream!r} has no row for {listed} "
+                        "(write 0 for a month with nothing planned)",
+                        column="stream",
+                    )
+                )
     return problems
 
 
@@ -280,15 +320,19 @@ def _check_plan_and_hiring(
 ) -> list[Problem]:
     """What the annual plan and the hiring timeline need beyond each table's own rules."""
     problems: list[Problem] = []
-    roster = tables["roster"]
-    reps = set(_cells(roster, "name")[~blank_cells(roster["annual_quota"])].tolist())
+    roster = tables.get("roster")
+    reps = (
+        set(_cells(roster, "name")[~blank_cells(roster["annual_quota"])].tolist())
+        if roster is not None
+        else set()
+    )
     plan, hiring = settings.plan, settings.hiring
     if plan is not None:
         if (plan.growth is None) == (plan.goal is None):
             problems.append(
                 Problem(SETTINGS_FILE, "give either growth or goal (one of them)", column="plan")
             )
-        for name in plan.weights:
+        for name in plan.weights if roster is not None else ():
             if name not in reps:
                 problems.append(
                     Problem(
@@ -297,7 +341,7 @@ def _check_plan_and_hiring(
                         column=f"plan.weights.{name}",
                     )
                 )
-        if plan.goal is None or plan.seasonality == "prior":
+        if (plan.goal is None or plan.seasonality == "prior") and "actuals" in tables:
             first = settings.first_month
             have = _distinct(tables["actuals"], "month")
             span = sorted(have)
@@ -311,7 +355,7 @@ def _check_plan_and_hiring(
                             column="month",
                         )
                     )
-        if not reps:
+        if not reps and roster is not None:
             problems.append(
                 Problem(
                     names["roster"],
@@ -319,8 +363,8 @@ def _check_plan_and_hiring(
                     column="annual_quota",
                 )
             )
-    objectives, f = tables["objectives"], names["objectives"]
-    if hiring is not None:
+    objectives, f = tables.get("objectives"), names["objectives"]
+    if hiring is not None and objectives is not None:
         months = pd.period_range(settings.first_month, periods=hiring.horizon_months, freq="M")
         if len(objectives):
             have = _distinct(objectives, "month")
@@ -358,6 +402,12 @@ class Client:
     actuals: pd.DataFrame
     expense_schedule: pd.DataFrame
     objectives: pd.DataFrame
+    #: The file each table was read from (``roster.csv`` or ``roster.xlsx``), by table.
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    def file(self, table: str) -> str:
+        """The name of the file ``table`` was read from, for messages."""
+        return self.files.get(table, f"{table}.csv")
 
     @property
     def name(self) -> str:
@@ -379,10 +429,12 @@ def slugify(text: str) -> str:
     return slug or "client"
 
 
-def _read(folder: Path) -> tuple[Client | None, list[Problem]]:
+def _read(folder: Path) -> FolderCheck:
     folder = Path(folder)
     if not folder.is_dir():
-        return None, [Problem(str(folder.name or folder), "client folder not found")]
+        return FolderCheck(
+            folder, None, [Problem(str(folder.name or folder), "client folder not found")], []
+        )
     settings, problems = read_settings(folder / SETTINGS_FILE)
     tables: dict[str, pd.DataFrame] = {}
     names: dict[str, str] = {}
@@ -395,22 +447,72 @@ def _read(folder: Path) -> tuple[Client | None, list[Problem]]:
             problems += parse_problems
             tables[key] = frame
     problems += _check_tables(tables, names)
-    if settings is not None and len(tables) == len(TABLES):
+    if settings is not None:
         problems += _check_cross(settings, tables, names)
-    if problems or settings is None:
-        return None, problems
+    notes = [p for p in problems if p.note]
+    problems = [p for p in problems if not p.note]
+    if problems or settings is None or len(tables) < len(TABLES):
+        return FolderCheck(folder, None, problems, notes, settings)
     checked = {key: typed(frame, TABLES[key]) for key, frame in tables.items()}
-    return Client(folder=folder, settings=settings, **checked), []
+    client = Client(folder=folder, settings=settings, **checked, files=names)
+    problems = calculation_problems(client)
+    return FolderCheck(folder, None if problems else client, problems, notes, settings)
+
+
+@dataclass(frozen=True)
+class FolderCheck:
+    """What checking a client folder found: the client when it is ready, else the problems."""
+
+    folder: Path
+    client: Client | None
+    problems: list[Problem]
+    notes: list[Problem]
+    settings: Settings | None = None
+
+    @property
+    def name(self) -> str:
+        return self.folder.name or self.folder.resolve().name or str(self.folder)
+
+    @property
+    def parts(self) -> dict[str, bool]:
+        """Which parts of the report the settings include (empty if they could not be read)."""
+        return parts(self.settings) if self.settings is not None else {}
+
+    def summary(self) -> str:
+        """One line: ready and with which parts, or how many problems."""
+        if self.problems:
+            noun = "problem" if len(self.problems) == 1 else "problems"
+            return f"{self.name}: {len(self.problems)} {noun}"
+        included = [p.title.lower() for p in PARTS if self.parts.get(p.key)]
+        left_out = [p.title.lower() for p in PARTS if not self.parts.get(p.key)]
+        line = f"{self.name}: ready ({', '.join(included)})"
+        return line + (f"; not included: {', '.join(left_out)}" if left_out else "")
+
+    def report(self) -> str:
+        """Every line a consultant needs: the summary, each problem or note, what to add."""
+        lines = [self.summary()]
+        lines += [f"  - {p}" for p in self.problems]
+        lines += [f"  note: {p}" for p in self.notes]
+        if not self.problems:
+            for part in PARTS:
+                if not self.parts.get(part.key):
+                    lines.append(f"  to include the {part.title.lower()}: {part.to_add}")
+        return "\n".join(lines)
+
+
+def check_folder(folder: Path | str) -> FolderCheck:
+    """Check a client folder: every problem at once, the notes, and the report's parts."""
+    return _read(Path(folder))
 
 
 def validate(folder: Path | str) -> list[Problem]:
     """Every problem in a client folder (an empty list when it is ready to use)."""
-    return _read(Path(folder))[1]
+    return _read(Path(folder)).problems
 
 
 def load_client(folder: Path | str) -> Client:
     """Read a client folder, or raise :class:`ClientFolderError` listing every problem."""
-    client, problems = _read(Path(folder))
-    if problems or client is None:
-        raise ClientFolderError(folder, problems)
-    return client
+    check = _read(Path(folder))
+    if check.problems or check.client is None:
+        raise ClientFolderError(folder, check.problems)
+    return check.client

@@ -320,11 +320,20 @@ class TestRevenuePlan:
         problem = find(validate(folder), "revenue_plan.csv", 49, "month")
         assert "outside the plan" in problem.message
 
-    def test_a_stream_missing_from_one_month_is_fine(self, folder):
+    def test_a_stream_missing_from_one_month_is_named(self, folder):
+        """A deleted row would lower the year's revenue without a word: it is named."""
         rows = read_rows(folder / "revenue_plan.csv")
-        del rows[4]  # 2027-01 Support contracts: nothing planned
+        del rows[4]  # 2027-01 Support contracts
         write_rows(folder / "revenue_plan.csv", rows)
-        assert validate(folder) == []
+        problems = validate(folder)
+        assert len(problems) == 1
+        assert "'Support contracts' has no row for 2027-01" in problems[0].message
+        assert "write 0" in problems[0].message
+
+    def test_a_misspelt_stream_is_one_problem_not_two(self, folder):
+        set_cell(folder, "revenue_plan.csv", 5, "stream", "Suport contracts")
+        problems = validate(folder)
+        assert [(p.row, p.column) for p in problems] == [(5, "stream")]
 
 
 class TestActuals:

@@ -1,0 +1,122 @@
+"""Which parts of the report a client folder can have, and the calculations' own checks.
+
+A folder may leave a part of the report out: no ``plan`` section, no annual
+plan; no ``hiring`` section, no hiring timeline. :func:`parts` says, for a
+folder's settings, which parts are included and, for the others, what to add.
+
+:func:`calculation_problems` is the last step of checking a folder: it works
+out every included part in this process (the same functions the notebooks
+call) and turns each :class:`~salesnb.errors.InputError` into a problem naming
+the file, row and column it came from. So a folder that validates cannot fail
+inside a notebook for its input, and every value rule lives once, in the
+calculation that needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from salesnb.errors import InputError, Problem
+from salesnb.io.settings import SETTINGS_FILE, Settings
+
+if TYPE_CHECKING:
+    from salesnb.io.client_folder import Client
+
+__all__ = ["PARTS", "Part", "calculation_problems", "parts"]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the report and the settings section it needs (None: always there)."""
+
+    key: str
+    title: str
+    section: str | None
+    to_add: str
+
+
+#: The report's parts, in report order.
+PARTS: tuple[Part, ...] = (
+    Part(
+        "plan",
+        "Annual sales plan",
+        "plan",
+        "add a 'plan' section to settings.yaml (growth or goal, average_deal, win_rate; "
+        "see the client template) and give the reps an annual_quota in the roster",
+    ),
+    Part("stress_test", "Pro forma and stress test", None, ""),
+    Part(
+        "hiring",
+        "Hiring timeline",
+        "hiring",
+        "add a 'hiring' section to settings.yaml (annual_quota, salary; see the client "
+        "template) and an objectives table or a 'plan' section to derive objectives from",
+    ),
+)
+
+
+def parts(settings: Settings) -> dict[str, bool]:
+    """For each part's key, whether the settings include it."""
+    return {
+        part.key: part.section is None or getattr(settings, part.section) is not None
+        for part in PARTS
+    }
+
+
+def _runs(client: Client) -> list[tuple[str, Callable[[], Any]]]:
+    from salesnb.analysis import hiring_report, plan_report, stress_report
+
+    included = parts(client.settings)
+    runs: list[tuple[str, Callable[[], Any]]] = []
+    if included["plan"]:
+        runs.append(("plan", lambda: plan_report(client)))
+    runs.append(("stress_test", lambda: stress_report(client)))
+    if included["hiring"]:
+        runs.append(("hiring", lambda: hiring_report(client)))
+    return runs
+
+
+def _titles(keys: list[str]) -> str:
+    return "; ".join(p.title.lower() for p in PARTS if p.key in keys)
+
+
+def calculation_problems(client: Client) -> list[Problem]:
+    """Every input problem the included parts' calculations find, each listed once.
+
+    A part that works out another (the pro forma carries the hiring timeline's
+    costs, the timeline the plan's objectives) meets the same bad input: it is
+    one problem, naming every part it stops.
+    """
+    found: dict[tuple, tuple[Problem | None, str, list[str]]] = {}
+    for part, run in _runs(client):
+        try:
+            run()
+        except InputError as exc:
+            message = str(exc)
+            if exc.file is not None:
+                located = Problem(exc.file, message, row=exc.row, column=exc.column)
+                key: tuple = (exc.file, exc.row, exc.column, message)
+                found.setdefault(key, (located, message, []))[2].append(part)
+            else:
+                found.setdefault(("", message), (None, message, []))[2].append(part)
+        except Exception as exc:  # noqa: BLE001 - never a traceback from a check
+            message = (
+                f"{exc.__class__.__name__}: {str(exc)[:120]}; this is a fault in the "
+                "workbook, please report it with the folder"
+            )
+            found.setdefault(("", message), (None, message, []))[2].append(part)
+    problems = []
+    for located, message, keys in found.values():
+        if located is not None:
+            problems.append(located)
+        else:  # not tied to a table cell: a setting, or settings and tables together
+            problems.append(
+                Problem(
+                    SETTINGS_FILE,
+                    f"{message} (this stops: {_titles(keys)})",
+                    column=keys[0],
+                )
+            )
+    return problems
