@@ -7,6 +7,6 @@ works out a figure of its own.
 
 from __future__ import annotations
 
-from salesnb.charts._style import BASELINE, GOOD, NEUTRAL, SCENARIO
+from salesnb.charts._style import BASELINE, GOOD, NEUTRAL, SCENARIO, plain
 
-__all__ = ["BASELINE", "GOOD", "NEUTRAL", "SCENARIO"]
+__all__ = ["BASELINE", "GOOD", "NEUTRAL", "SCENARIO", "plain"]

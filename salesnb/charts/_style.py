@@ -1,8 +1,9 @@
 """The style every chart shares: colours, money axes, labels, month ticks.
 
-Chart text goes through :func:`plain`, so a client's name or a line name with a
-dollar sign is shown as written (matplotlib would otherwise read two dollar
-signs as the start of a formula).
+Every chart label that can carry a client's words or an amount (titles, axis and
+tick labels, legend entries, annotations, bar labels) goes through :func:`plain`,
+so an expense line, a stream, a rep, a role or a currency with a dollar sign is
+shown as written: matplotlib would otherwise read two dollar signs as a formula.
 """
 
 from __future__ import annotations
@@ -53,14 +54,27 @@ def money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
 
     def fmt(value: float, _pos: int) -> str:
         text = short_money(value, currency)
-        return re.sub(r"\.?0+M$", "M", text) if text.endswith("M") else text
+        return plain(re.sub(r"\.?0+M$", "M", text) if text.endswith("M") else text)
 
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
 
 
-def plain(text: str) -> str:
-    """Text that matplotlib shows as it is: two dollar signs would otherwise start maths mode."""
-    return text.replace("$", r"\$")
+def plain(text: object) -> str:
+    r"""Text that matplotlib shows exactly as written, for any label a client's words reach.
+
+    Matplotlib reads a label with an even number of unescaped dollar signs as a
+    formula (mathtext): ``_``, ``^`` and ``\`` then change what is shown, and a
+    fragment it cannot parse (``a_$b^$c``) stops the drawing with an error. With
+    every ``$`` written ``\$`` a label is never a formula, and matplotlib shows each
+    ``\$`` as ``$`` and every other character (``_``, ``^``, ``%``, a backslash) as
+    it is.
+
+    >>> plain("Travel $5 $10")
+    'Travel \\$5 \\$10'
+    >>> plain("a_b^c, 50%")
+    'a_b^c, 50%'
+    """
+    return str(text).replace("$", r"\$")
 
 
 def tidy(ax: Axes) -> None:

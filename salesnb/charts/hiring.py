@@ -134,7 +134,7 @@ def draw_headcount(ax: Axes, report: HiringReport, currency: str) -> None:
             0.7,
             bottom=bottom,
             color=ROLE_COLOURS[i % len(ROLE_COLOURS)],
-            label=f"{role} (employed)",
+            label=plain(f"{role} (employed)"),
         )
         bottom += values
     for xi, total in zip(x, bottom, strict=True):
@@ -272,7 +272,7 @@ def draw_org_chart(ax: Axes, report: HiringReport, currency: str) -> None:
     ax.axvline(as_of, color="black", linestyle=":", linewidth=1.2)
     ax.text(as_of + 0.1, -0.75, f"as of {plan.as_of}", fontsize=8, va="bottom")
     labels = [
-        f"{p.name}\n{p.role}" + ("" if p.planned else f", since {p.start}")
+        plain(f"{p.name}\n{p.role}" + ("" if p.planned else f", since {p.start}"))
         for p in people.itertuples(index=False)
     ]
     ax.set_yticks(range(len(people)), labels, fontsize=9)

@@ -93,7 +93,7 @@ def draw_goals(axes: tuple[Axes, Axes], report: PlanReport, currency: str) -> No
     )
     spans = _quarter_months(months, len(quarters))
     ticks = [
-        f"{q}\n{span(m, year=False)}\n{short_money(v, currency)}"
+        plain(f"{q}\n{span(m, year=False)}\n{short_money(v, currency)}")
         for q, m, v in zip(quarters.index, spans, quarters, strict=True)
     ]
     ax_quarter.set_xticks(xq, ticks)
@@ -135,7 +135,7 @@ def draw_quotas(ax: Axes, report: PlanReport, currency: str) -> None:
         ax.text(
             row["quota"] / 2,
             yi,
-            short_money(row["quota"], currency),
+            plain(short_money(row["quota"], currency)),
             ha="center",
             va="center",
             color="white",
@@ -323,7 +323,7 @@ def draw_objectives(ax: Axes, report: PlanReport, currency: str) -> None:
         ax.text(
             bar.get_x() + bar.get_width() / 2,
             bar.get_height(),
-            short_money(value, currency),
+            plain(short_money(value, currency)),
             ha="center",
             va="bottom",
             fontsize=9,

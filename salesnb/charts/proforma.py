@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from salesnb.analysis import StressReport
-from salesnb.charts._style import BASELINE, GOOD, NEUTRAL, SCENARIO, money_axis, tidy
+from salesnb.charts._style import BASELINE, GOOD, NEUTRAL, SCENARIO, money_axis, plain, tidy
 from salesnb.format import money
 
 __all__ = [
@@ -127,13 +127,15 @@ def cut_plan_figure(report: StressReport, currency: str) -> Figure:
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(labels) + 1.2), layout="constrained")
     y = np.arange(len(labels))[::-1]
     ax.barh(y, values, color=colors)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, [plain(label) for label in labels])
     for yi, v in zip(y, values, strict=True):
-        ax.text(v, yi, " " + money(v, currency), va="center", fontsize=9)
+        ax.text(v, yi, plain(" " + money(v, currency)), va="center", fontsize=9)
     needed = float(report.stress.year["reduction_to_target_margin"])
     ax.set_title(
-        f"Cutting discretionary costs to find {money(needed, currency)} "
-        f"(to hold a {report.stress.target_margin:.0%} margin)"
+        plain(
+            f"Cutting discretionary costs to find {money(needed, currency)} "
+            f"(to hold a {report.stress.target_margin:.0%} margin)"
+        )
     )
     money_axis(ax, currency, axis="x")
     ax.spines[["top", "right"]].set_visible(False)
