@@ -103,7 +103,8 @@ TABLES: dict[str, TableSpec] = {
                 Column("month", parse_month),
                 Column("revenue", parse_money),
             ),
-            doc="Prior-year revenue by month.",
+            optional=True,
+            doc="Prior-year revenue by month (for the annual sales plan).",
         ),
         TableSpec(
             "objectives",
@@ -343,11 +344,24 @@ def _check_plan_and_hiring(
                 )
         if (plan.goal is None or plan.seasonality == "prior") and "actuals" in tables:
             first = settings.first_month
+            if not len(tables["actuals"]):
+                problems.append(
+                    Problem(
+                        names["actuals"],
+                        f"no rows: the annual sales plan needs the prior year's revenue, "
+                        f"the 12 months before {settings.first_month} (month, revenue)",
+                    )
+                )
             have = _distinct(tables["actuals"], "month")
             span = sorted(have)
             unreadable = invalid_cells(tables["actuals"]["month"]).any()
             for m in pd.period_range(first - 12, first - 1, freq="M"):
-                if m not in have and not (span and span[0] < m < span[-1]) and not unreadable:
+                if (
+                    have
+                    and m not in have
+                    and not (span and span[0] < m < span[-1])
+                    and not unreadable
+                ):
                     problems.append(
                         Problem(
                             names["actuals"],

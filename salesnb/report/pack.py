@@ -67,9 +67,20 @@ def versions() -> dict[str, str]:
     return found
 
 
-def inputs_html(client: Client, versions: Mapping[str, str], notebooks: Sequence[str]) -> str:
+def inputs_html(
+    client: Client,
+    versions: Mapping[str, str],
+    notebooks: Sequence[str],
+    left_out: Mapping[str, str] | None = None,
+) -> str:
+    """The report's first page: what the figures rest on, and the parts left out."""
     s = client.settings
     e = html.escape
+    missing = "".join(
+        f"<li><strong>{e(title)}</strong>: not included for this client. To include it, "
+        f"{e(what)}.</li>"
+        for title, what in (left_out or {}).items()
+    )
     rows = {
         "Client": s.client.name,
         "Client folder": client.folder.name,
@@ -91,7 +102,8 @@ def inputs_html(client: Client, versions: Mapping[str, str], notebooks: Sequence
         f"<h1>{e(s.client.name)}: sales-leadership report</h1>"
         f"<p>Figures as of {e(s.as_of.strftime('%d %B %Y'))}. This page lists what they rest on: "
         "the client's settings and tables, and the software that computed them.</p>"
-        f"<h2>Inputs</h2><table>{table}</table>"
+        + (f"<h2>Parts not included</h2><ul>{missing}</ul>" if missing else "")
+        + f"<h2>Inputs</h2><table>{table}</table>"
         f"<h3>Tables read</h3><table>{tables}</table>"
         f"<h3>Settings</h3><pre>{e(settings_yaml)}</pre>"
         f"<h3>Software</h3><table>{vers}</table>"
