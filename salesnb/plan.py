@@ -9,9 +9,14 @@ figures of the annual-plan notebook:
   prior year's, flat, or given);
 - :func:`monthly_goals` and :func:`quarterly_goals` -- the goal month by month and
   quarter by quarter;
+- :func:`revenue_plan_totals`, :func:`goals_from_revenue_plan` and
+  :func:`goal_vs_revenue_plan` -- the pro forma's revenue plan month by month, as
+  the goal itself or beside it by quarter;
 - :class:`QuotaRep`, :func:`assign_quotas` and :func:`monthly_quotas` -- each rep's
-  quota (split by weight, prorated for the months employed, reduced while ramping,
-  over-assigned), the stretch goal and the quota-to-OTE check;
+  quota (the rep's own, prorated for the months employed; or a share of the rest,
+  split by weight, prorated, reduced while ramping, over-assigned), the stretch goal
+  and the quota-to-OTE check; :func:`quota_balance` -- the quotas' total against
+  goal x over-assignment;
 - :func:`business_plan` -- what a quota asks of a rep: pipeline, opportunities and the
   activities that produce them, and when each month's pipeline must enter;
 - :func:`objectives` -- revenue objectives over 18 months (six quarters) for the hiring
@@ -26,7 +31,9 @@ Goals and quotas are whole cents and add up exactly. A total is first rounded to
 cent (halves away from zero); when it is split into parts, each part receives the whole
 cents of its exact share, and the cents left over go one each to the parts with the
 largest remainders (the largest-remainder method; on a tie, the earlier part). So
-1,000,000 split three ways is 333,333.34 + 333,333.33 + 333,333.33.
+1,000,000 split three ways is 333,333.34 + 333,333.33 + 333,333.33. A figure worked
+from one other figure (a prorated own quota, a stretch quota) is rounded to the cent
+the same way, halves away from zero, so equal inputs give equal figures.
 
 Counts of opportunities and activities are rounded up to whole numbers (a rep cannot
 make 27.7 calls), each worked out from the unrounded figure so that rounding never
@@ -55,14 +62,19 @@ __all__ = [
     "DEFAULT_RAMP",
     "HEALTHY_QUOTA_TO_OTE",
     "BusinessPlan",
+    "QuotaBalance",
     "QuotaRep",
     "assign_quotas",
     "business_plan",
     "company_goal",
+    "goal_vs_revenue_plan",
+    "goals_from_revenue_plan",
     "monthly_goals",
     "monthly_quotas",
     "objectives",
     "quarterly_goals",
+    "quota_balance",
+    "revenue_plan_totals",
     "seasonality",
 ]
 
@@ -505,6 +517,151 @@ def quarterly_goals(monthly: pd.Series) -> pd.Series:
 
 
 # ----------------------------------------------------------------------------
+# The revenue plan beside the goal
+# ----------------------------------------------------------------------------
+
+
+def revenue_plan_totals(
+    revenue_plan: pd.DataFrame, fy_start: pd.Period | str, months: int = 12
+) -> pd.Series:
+    """The revenue plan's total of each plan month, all streams together.
+
+    Parameters
+    ----------
+    revenue_plan : DataFrame
+        The pro forma's revenue plan, one row per month and stream, with columns
+        ``month`` and ``revenue`` (as in a client folder).
+    fy_start : Period or str
+        First month of the plan year.
+    months : int
+        How many months from ``fy_start``; 12 by default.
+
+    Returns
+    -------
+    Series
+        The total of each month (index ``month``), name ``revenue_plan``, to the
+        cent; NaN for a month the revenue plan does not cover.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"month": ["2026-01", "2026-01", "2026-02"],
+    ...                       "stream": ["Products", "Services", "Products"],
+    ...                       "revenue": [100.0, 50.0, 120.0]})
+    >>> revenue_plan_totals(table, "2026-01", months=3).tolist()
+    [150.0, 120.0, nan]
+    """
+    if not isinstance(revenue_plan, pd.DataFrame):
+        raise InputError(
+            f"revenue_plan: expected a table with columns month and revenue; "
+            f"got {type(revenue_plan).__name__}"
+        )
+    absent = [c for c in ("month", "revenue") if c not in revenue_plan.columns]
+    if absent:
+        raise InputError(
+            f"revenue_plan: a table needs the columns month and revenue; missing {absent}"
+        )
+    start = check.month("fy_start", fy_start)
+    index = pd.period_range(start, periods=int(months), freq="M", name="month")
+    cents: dict[pd.Period, int] = {}
+    for raw_month, raw in zip(revenue_plan["month"], revenue_plan["revenue"], strict=True):
+        month = check.month("revenue_plan (month)", raw_month)
+        amount = check.finite(f"revenue_plan ({month})", raw)
+        if amount < 0:
+            raise InputError(f"revenue: month {month} must be 0 or more; got {check.show(raw)}")
+        cents[month] = cents.get(month, 0) + _to_cents(amount)
+    values = [cents[m] / 100 if m in cents else math.nan for m in index]
+    return pd.Series(values, index=index, name="revenue_plan")
+
+
+def goals_from_revenue_plan(revenue_plan: pd.DataFrame, fy_start: pd.Period | str) -> pd.Series:
+    """The monthly goals when the revenue plan is the goal: its total of each month.
+
+    Parameters
+    ----------
+    revenue_plan : DataFrame
+        As for :func:`revenue_plan_totals`; it must cover the 12 plan months.
+    fy_start : Period or str
+        First month of the plan year.
+
+    Returns
+    -------
+    Series
+        The goal of each month (index ``month``), name ``goal``: exactly the
+        revenue plan's total of that month, to the cent, so the year's goal is
+        the revenue plan's year and the stress test and the sales plan speak of
+        the same sales.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"month": [str(m) for m in pd.period_range("2026-04", periods=12, freq="M")],
+    ...                       "revenue": [10_000.0] * 11 + [20_000.0]})
+    >>> goals = goals_from_revenue_plan(table, "2026-04")
+    >>> float(goals.sum()), float(goals.iloc[-1])
+    (130000.0, 20000.0)
+    """
+    totals = revenue_plan_totals(revenue_plan, fy_start)
+    missing = totals.index[totals.isna()]
+    if len(missing):
+        listed = ", ".join(str(m) for m in missing)
+        raise InputError(
+            f"revenue_plan: the goal is the revenue plan, so it must cover the 12 plan "
+            f"months; no revenue for {listed}"
+        )
+    if not totals.sum() > 0:
+        raise InputError("revenue_plan: the plan year's revenue is 0, so it cannot be the goal")
+    return totals.rename("goal")
+
+
+def goal_vs_revenue_plan(monthly_goals: pd.Series, revenue_plan: pd.Series) -> pd.DataFrame:
+    """The sales plan's goal and the pro forma's revenue plan side by side, by quarter.
+
+    Parameters
+    ----------
+    monthly_goals : Series
+        The goal of each of the 12 plan months (:func:`monthly_goals`).
+    revenue_plan : Series
+        The revenue plan's total by month (:func:`revenue_plan_totals`); a month
+        it lacks is NaN.
+
+    Returns
+    -------
+    DataFrame
+        One row per quarter (``Q1`` to ``Q4``) and a ``Year`` row (index
+        ``quarter``), columns ``goal``, ``revenue_plan`` and ``difference``
+        (revenue plan - goal, to the cent: above 0 the revenue plan expects more
+        than the goal asks for). A quarter with a month missing from the revenue
+        plan has NaN for ``revenue_plan`` and ``difference``.
+
+    Examples
+    --------
+    >>> goals = monthly_goals(1_200_000, seasonality(mode="flat"), "2026-01")
+    >>> plan = pd.Series([110_000.0] * 12, index=goals.index)
+    >>> goal_vs_revenue_plan(goals, plan).loc[["Q1", "Year"], "difference"].tolist()
+    [30000.0, 120000.0]
+    """
+    goals = _plan_year(monthly_goals, "monthly_goals")
+    planned = _as_monthly(revenue_plan, "revenue_plan").reindex(goals.index)
+    goal_cents = np.array([_to_cents(v) for v in goals], dtype=np.int64).reshape(4, 3)
+    plan_values = planned.to_numpy(dtype=float).reshape(4, 3)
+    rows = []
+    for q in range(4):
+        have = bool(np.isfinite(plan_values[q]).all())
+        plan_cents = sum(_to_cents(v) for v in plan_values[q]) if have else None
+        rows.append((int(goal_cents[q].sum()), plan_cents))
+    year_plan = None if any(p is None for _, p in rows) else sum(p for _, p in rows)
+    rows.append((int(goal_cents.sum()), year_plan))
+    frame = pd.DataFrame(
+        {
+            "goal": [g / 100 for g, _ in rows],
+            "revenue_plan": [math.nan if p is None else p / 100 for _, p in rows],
+            "difference": [math.nan if p is None else (p - g) / 100 for g, p in rows],
+        },
+        index=pd.Index([f"Q{q}" for q in range(1, 5)] + ["Year"], name="quarter"),
+    )
+    return frame
+
+
+# ----------------------------------------------------------------------------
 # Quotas
 # ----------------------------------------------------------------------------
 
@@ -518,8 +675,10 @@ class QuotaRep:
     name : str
         The rep's name (unique in a team).
     weight : float
-        Relative size of the rep's quota; 1 for everyone splits the goal equally, a
-        senior rep at 1.5 carries half as much again. 0 or more.
+        Relative size of the rep's share of the goal; 1 for everyone splits the goal
+        equally, a senior rep at 1.5 carries half as much again. 0 or more. Only reps
+        without an ``annual_quota`` of their own share the goal, so only their
+        weights count.
     start : Period or str, optional
         First month employed; None for a rep employed before the year. A rep who
         joined shortly before the plan year is still ramping in its first months.
@@ -527,11 +686,16 @@ class QuotaRep:
         Last month employed, for a rep who leaves during the year.
     on_target_earnings : float, optional
         The rep's annual pay at 100% of quota, for the quota-to-OTE check.
+    annual_quota : float, optional
+        The rep's own full-year quota, above 0, when the client has set one. It is
+        that rep's quota, prorated to the months employed; None for a rep who gets
+        a share of what the own quotas leave of the goal.
 
     Notes
     -----
     Start and end months count as full months employed. Months given as strings
-    (``"2026-07"``) are turned into Periods.
+    (``"2026-07"``) are turned into Periods. A message about a field names it and
+    the rep: ``annual_quota of Ann: must be above 0; got 0``.
     """
 
     name: str
@@ -539,11 +703,12 @@ class QuotaRep:
     start: pd.Period | None = None
     end: pd.Period | None = None
     on_target_earnings: float | None = None
+    annual_quota: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise InputError(f"name: every rep needs a name; got {check.show(self.name)}")
-        who = f" ({self.name})"
+        who = f" of {self.name}"
         weight = _at_least_zero(f"weight{who}", self.weight)
         start = None if self.start is None else check.month(f"start{who}", self.start)
         end = None if self.end is None else check.month(f"end{who}", self.end)
@@ -554,10 +719,19 @@ class QuotaRep:
             ote = check.finite(f"on_target_earnings{who}", ote)
             if not ote > 0:
                 raise InputError(f"on_target_earnings{who}: must be above 0; got {check.show(ote)}")
+        quota = self.annual_quota
+        if quota is not None:
+            quota = check.finite(f"annual_quota{who}", quota)
+            if not quota > 0:
+                raise InputError(
+                    f"annual_quota{who}: must be above 0 (leave it empty for a rep who "
+                    f"shares the rest of the goal); got {check.show(self.annual_quota)}"
+                )
         object.__setattr__(self, "weight", weight)
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
         object.__setattr__(self, "on_target_earnings", ote)
+        object.__setattr__(self, "annual_quota", quota)
 
 
 @dataclass(frozen=True)
@@ -566,15 +740,19 @@ class _QuotaSplit:
 
     reps: tuple[QuotaRep, ...]
     months: pd.PeriodIndex
-    capacity: np.ndarray  # reps x months: employed x ramp fraction x seasonal share
+    capacity: np.ndarray  # per rep: the part of a full year carried (see assign_quotas)
+    spread: np.ndarray  # reps x months: how each rep's quota falls over the months
     employed: np.ndarray  # reps x months, bool
     weights: np.ndarray
-    assigned: int  # cents: goal x over-assignment
+    own: np.ndarray  # per rep, bool: the quota is the rep's own
+    target: int  # cents: goal x over-assignment
     quota: np.ndarray  # cents per rep
+    full_year: np.ndarray  # per rep: the quota of a full, fully ramped year
 
     @property
     def weighted(self) -> np.ndarray:
-        return self.weights * self.capacity.sum(axis=1)
+        """Weight x capacity of the reps who share the goal; 0 for a rep with an own quota."""
+        return np.where(self.own, 0.0, self.weights * self.capacity)
 
 
 def _ramp(ramp: object) -> tuple[float, ...]:
@@ -595,6 +773,28 @@ def _reps(reps: object) -> tuple[QuotaRep, ...]:
     return tuple(reps)
 
 
+def _over_assignment(value: object) -> float:
+    factor = check.finite("over_assignment", value)
+    if factor < 1.0:
+        raise InputError(
+            f"over_assignment: must be 1 or more (1.1 assigns 10% more quota than the "
+            f"goal); got {check.show(value)}"
+        )
+    return factor
+
+
+def _target_cents(goal: object, over_assignment: object) -> int:
+    """Goal x over-assignment in whole cents: the goal to the cent first, then the product."""
+    goal_cents = _to_cents(_at_least_zero("goal", goal))
+    return _to_cents(goal_cents * _over_assignment(over_assignment) / 100)
+
+
+def _prorated_cents(annual: float, months: int) -> int:
+    """annual x months / 12 in whole cents, halves away from zero, worked in decimals."""
+    exact = Decimal(repr(float(annual))) * months / 12 * 100
+    return int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+
+
 def _split_quotas(
     goal: object,
     shares: object,
@@ -603,20 +803,14 @@ def _split_quotas(
     over_assignment: object,
     ramp: object,
 ) -> _QuotaSplit:
-    goal_cents = _to_cents(_at_least_zero("goal", goal))
+    target = _target_cents(goal, over_assignment)
     calendar_shares = _calendar_shares(shares, "shares")
     months = pd.period_range(check.month("fy_start", fy_start), periods=12, freq="M", name="month")
     season = np.array([calendar_shares[m.month - 1] for m in months])
-    factor = check.finite("over_assignment", over_assignment)
-    if factor < 1.0:
-        raise InputError(
-            f"over_assignment: must be 1 or more (1.1 assigns 10% more quota than the "
-            f"goal); got {check.show(over_assignment)}"
-        )
     fractions = _ramp(ramp)
     team = _reps(reps)
     employed = np.zeros((len(team), 12), dtype=bool)
-    capacity = np.zeros((len(team), 12))
+    ramped = np.zeros((len(team), 12))  # employed x ramp fraction x seasonal share
     for i, rep in enumerate(team):
         for j, month in enumerate(months):
             if (rep.start is not None and month < rep.start) or (
@@ -626,25 +820,59 @@ def _split_quotas(
             employed[i, j] = True
             tenure = None if rep.start is None else month.ordinal - rep.start.ordinal
             ramping = tenure is not None and tenure < len(fractions)
-            capacity[i, j] = (fractions[tenure] if ramping else 1.0) * season[j]
+            ramped[i, j] = (fractions[tenure] if ramping else 1.0) * season[j]
+    own = np.array([rep.annual_quota is not None for rep in team])
+    months_employed = employed.sum(axis=1)
+    own_cents = np.array(
+        [
+            _prorated_cents(rep.annual_quota, int(months_employed[i])) if own[i] else 0
+            for i, rep in enumerate(team)
+        ],
+        dtype=np.int64,
+    )
+    rest = max(0, target - int(own_cents.sum()))
     weights = np.array([rep.weight for rep in team])
-    if not weights.sum() > 0:
-        raise InputError("weight: the reps' weights sum to 0; at least one needs a weight above 0")
-    weighted = weights * capacity.sum(axis=1)
-    if not weighted.sum() > 0:
+    # An own quota falls on the months employed by their seasonal share (evenly if
+    # those months have no share); a shared one also follows the ramp.
+    seasonal = employed * season
+    flat = ~seasonal.any(axis=1, keepdims=True)
+    spread = np.where(own[:, None], np.where(flat, employed * 1.0, seasonal), ramped)
+    capacity = np.where(own, months_employed / 12.0, ramped.sum(axis=1))
+    weighted = np.where(own, 0.0, weights * capacity)
+    sharing = ~own
+    if sharing.any() and rest > 0:
+        if not weights[sharing].sum() > 0:
+            raise InputError(
+                "weight: the reps' weights sum to 0; at least one rep without a quota of "
+                "their own needs a weight above 0 to carry the rest of the goal"
+            )
+        if not weighted.sum() > 0:
+            raise InputError(
+                f"reps: nobody carries quota in the plan year {months[0]} to {months[-1]} "
+                f"(every rep with a weight is away or in a zero-ramp month throughout)"
+            )
+    if target > 0 and not own_cents.any() and not weighted.sum() > 0:
         raise InputError(
             f"reps: nobody carries quota in the plan year {months[0]} to {months[-1]} "
-            f"(every rep with a weight is away or in a zero-ramp month throughout)"
+            f"(every rep is away throughout)"
         )
-    assigned = _to_cents(goal_cents * factor / 100)
+    quota = own_cents + (_split_cents(rest, weighted) if sharing.any() else 0)
+    rate = rest / 100 / weighted.sum() if weighted.sum() > 0 else 0.0
+    full_year = np.array(
+        [rep.annual_quota if own[i] else rate * weights[i] for i, rep in enumerate(team)],
+        dtype=float,
+    )
     return _QuotaSplit(
         reps=team,
         months=months,
         capacity=capacity,
+        spread=spread,
         employed=employed,
         weights=weights,
-        assigned=assigned,
-        quota=_split_cents(assigned, weighted),
+        own=own,
+        target=target,
+        quota=quota,
+        full_year=full_year,
     )
 
 
@@ -655,6 +883,12 @@ def _ote_check(ratio: float) -> str:
     if ratio < low:
         return "low"
     return "high" if ratio > high else "healthy"
+
+
+def _stretched_cents(quota_cents: int, stretch: float) -> int:
+    """quota x (1 + stretch) to the cent, halves away from zero, worked in decimals."""
+    exact = Decimal(int(quota_cents)) * (1 + Decimal(repr(float(stretch))))
+    return int(exact.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def assign_quotas(
@@ -672,10 +906,11 @@ def assign_quotas(
     Parameters
     ----------
     goal, shares, fy_start
-        The company goal, the seasonal shares and the first month of the plan year,
-        exactly as :func:`monthly_goals` takes them.
+        The goal the quotas carry (the reps' share of the company goal), the
+        seasonal shares and the first month of the plan year, exactly as
+        :func:`monthly_goals` takes them.
     reps : sequence of QuotaRep
-        The team carrying the goal, with weights, start and end months.
+        The team carrying the goal: own quotas, weights, start and end months.
     over_assignment : float
         Total quota assigned over the goal, 1 or more (1.1: quotas add up to 110% of
         the goal, so the goal is met even if some reps miss).
@@ -683,6 +918,7 @@ def assign_quotas(
         Fraction of a full month's quota a rep carries in tenure months 1, 2, ...;
         full quota after the list ends. Default 0, 0.25, 0.5, 0.75. For a linear
         ramp over ``n`` months use ``[k / n for k in range(n)]``; ``[]`` for none.
+        Used for the reps who share the goal.
     stretch : float
         The stretch goal above quota as a fraction, 0 or more (0.1 = 10% above).
 
@@ -692,41 +928,51 @@ def assign_quotas(
         One row per rep, in the order given, with columns:
 
         - ``rep``, ``weight``;
+        - ``own_quota``: True when the quota is the rep's own ``annual_quota``;
         - ``months_employed``: plan months in which the rep is employed;
-        - ``capacity``: the part of a full, fully ramped year the rep carries, each
-          month counted at its share of the goal and at the rep's ramp fraction
-          (1 = employed and ramped all year);
-        - ``effective_share``: weight x capacity over the team's total (sums to 1);
-        - ``quota``: the rep's share of goal x over-assignment, whole cents;
-        - ``stretch_quota``: quota x (1 + stretch), whole cents;
-        - ``full_year_quota``: the quota of a rep of this weight employed and ramped
-          all year (a rate, unrounded);
+        - ``capacity``: the part of a full year the rep carries: for an own quota,
+          months employed / 12; for a share, each month counted at its share of
+          the goal and at the rep's ramp fraction (1 = employed and ramped all
+          year);
+        - ``effective_share``: the rep's quota over the quotas' total (sums to 1);
+        - ``quota``: whole cents;
+        - ``stretch_quota``: quota x (1 + stretch), to the cent;
+        - ``full_year_quota``: the own annual quota, or the quota of a sharing rep
+          of this weight employed and ramped all year (a rate, unrounded);
         - ``on_target_earnings``, ``quota_to_ote`` (full-year quota / OTE) and
           ``ote_check``: "healthy" within 4-6x (inclusive), "low" below,
           "high" above, "" when no OTE is given.
 
     Notes
     -----
-    quota of a rep = goal x over-assignment x weight x capacity / sum over reps of
-    weight x capacity, split to the cent so that the quotas add up to the goal x
-    over-assignment (rounded to the cent) exactly.
+    A quota the client gave a rep is that rep's quota: annual quota x months
+    employed / 12, to the cent (halves away from zero), whatever the goal. The rest,
+    goal x over-assignment less the own quotas (never below 0), is split among the
+    reps without one: a sharing rep's quota = rest x weight x capacity / the sum
+    over the sharing reps of weight x capacity, split to the cent so that the
+    shares add up to the rest exactly. With at least one sharing rep and own quotas
+    below goal x over-assignment, the quotas add up to it exactly; otherwise the
+    difference shows in :func:`quota_balance`.
 
     Months are weighted by their seasonal share of the goal, not counted equally: a
-    rep who joins for a busy second half carries more than half a year's quota, and
-    one who leaves before the busy season carries less. (The shares are used as
-    given, not recovered from the cent-rounded monthly goals, so in a flat year a
-    rep employed for three months carries exactly a quarter of a full rep's quota.) A rep in tenure month ``k`` (the
-    start month is month 1) counts that month at ``ramp[k-1]``, so ramp months of a
-    rep who joined shortly before the year count too. The quota a new or leaving
-    rep does not carry is spread over the team by weight (and so over the whole
-    year), not loaded onto the months of the vacancy: the monthly team quota of
-    :func:`monthly_quotas` can fall short of a month's goal where the team is not
-    complete, which is what the hiring timeline is for.
+    sharing rep who joins for a busy second half carries more than half a year's
+    quota, and one who leaves before the busy season carries less. (The shares are
+    used as given, not recovered from the cent-rounded monthly goals, so in a flat
+    year a rep employed for three months carries exactly a quarter of a full rep's
+    quota.) A rep in tenure month ``k`` (the start month is month 1) counts that
+    month at ``ramp[k-1]``, so ramp months of a rep who joined shortly before the
+    year count too. The quota a new or leaving rep does not carry is spread over
+    the sharing reps by weight (and so over the whole year), not loaded onto the
+    months of the vacancy: the monthly team quota of :func:`monthly_quotas` can
+    fall short of a month's goal where the team is not complete, which is what the
+    hiring timeline is for. An own quota is prorated by months, not by ramp: the
+    client's figure is taken as it is.
 
-    The stretch quotas are the split of goal x over-assignment x (1 + stretch) by
-    quota: each is within a cent of quota x (1 + stretch) and they add up exactly.
-    The OTE check uses the full-year quota, so a mid-year hire is judged on the
-    plan their pay is designed for, not on a part year.
+    The stretch quota of each rep is its quota x (1 + stretch) rounded to the cent
+    like the quotas, so two reps with the same quota get the same stretch quota;
+    the stretch total is the sum of the reps'. The OTE check uses the full-year
+    quota, so a mid-year hire is judged on the plan their pay is designed for, not
+    on a part year.
 
     Examples
     --------
@@ -734,31 +980,87 @@ def assign_quotas(
     >>> quotas = assign_quotas(1_200_000, seasonality(mode="flat"), "2026-01", team, ramp=[])
     >>> quotas["quota"].tolist(), quotas["months_employed"].tolist()
     ([480000.0, 480000.0, 240000.0], [12, 12, 6])
+
+    Ann's own quota is kept; Bob and Cy share what is left of 1.2m:
+
+    >>> team = [QuotaRep("Ann", annual_quota=600_000), QuotaRep("Bob"), QuotaRep("Cy")]
+    >>> assign_quotas(1_200_000, seasonality(mode="flat"), "2026-01", team)["quota"].tolist()
+    [600000.0, 300000.0, 300000.0]
     """
     split = _split_quotas(goal, shares, fy_start, reps, over_assignment, ramp)
     extra = _at_least_zero("stretch", stretch, " (0.1 = 10% above quota)")
-    weighted = split.weighted
-    full_year = split.assigned / 100 * split.weights / weighted.sum()
     ote = np.array(
         [np.nan if r.on_target_earnings is None else r.on_target_earnings for r in split.reps]
     )
-    ratio = full_year / ote
-    stretched = _split_cents(_to_cents(split.assigned * (1.0 + extra) / 100), split.quota)
+    ratio = split.full_year / ote
+    stretched = np.array([_stretched_cents(q, extra) for q in split.quota], dtype=np.int64)
+    total = int(split.quota.sum())
     return pd.DataFrame(
         {
             "rep": [r.name for r in split.reps],
             "weight": split.weights,
+            "own_quota": split.own,
             "months_employed": split.employed.sum(axis=1).astype(np.int64),
-            "capacity": split.capacity.sum(axis=1),
-            "effective_share": weighted / weighted.sum(),
+            "capacity": split.capacity,
+            "effective_share": split.quota / total if total else np.full(len(split.reps), np.nan),
             "quota": split.quota / 100,
             "stretch_quota": stretched / 100,
-            "full_year_quota": full_year,
+            "full_year_quota": split.full_year,
             "on_target_earnings": ote,
             "quota_to_ote": ratio,
             "ote_check": [_ote_check(float(r)) for r in ratio],
         }
     )
+
+
+@dataclass(frozen=True)
+class QuotaBalance:
+    """The quotas assigned against what they should add up to: goal x over-assignment.
+
+    Attributes
+    ----------
+    target : float
+        Goal x over-assignment, to the cent.
+    assigned : float
+        The quotas' total.
+    """
+
+    target: float
+    assigned: float
+
+    @property
+    def difference(self) -> float:
+        """assigned - target, to the cent: above 0 an excess, below 0 a shortfall."""
+        return (_to_cents(self.assigned) - _to_cents(self.target)) / 100
+
+    @property
+    def status(self) -> str:
+        """``"excess"``, ``"short"`` or ``"balanced"`` (equal to the cent)."""
+        if self.difference > 0:
+            return "excess"
+        return "short" if self.difference < 0 else "balanced"
+
+
+def quota_balance(quotas: pd.DataFrame, goal: float, over_assignment: float = 1.0) -> QuotaBalance:
+    """The quotas of :func:`assign_quotas` against goal x over-assignment.
+
+    Own quotas are kept whatever the goal, so they can add up to more than goal x
+    over-assignment (an excess: the reps are asked for more than the plan needs)
+    or, with nobody to share the rest, to less (a shortfall: part of the goal has
+    no rep).
+
+    Examples
+    --------
+    >>> team = [QuotaRep("Ann", annual_quota=900_000), QuotaRep("Bob", annual_quota=750_000)]
+    >>> quotas = assign_quotas(1_500_000, seasonality(mode="flat"), "2026-01", team)
+    >>> balance = quota_balance(quotas, 1_500_000)
+    >>> balance.assigned, balance.difference, balance.status
+    (1650000.0, 150000.0, 'excess')
+    """
+    if not isinstance(quotas, pd.DataFrame) or "quota" not in quotas.columns:
+        raise InputError("quotas: expected the table assign_quotas returns (a 'quota' column)")
+    assigned = int(sum(_to_cents(v) for v in quotas["quota"]))
+    return QuotaBalance(target=_target_cents(goal, over_assignment) / 100, assigned=assigned / 100)
 
 
 def monthly_quotas(
@@ -783,8 +1085,10 @@ def monthly_quotas(
 
     Notes
     -----
-    A rep's quota is spread over the months in proportion to the rep's capacity in
-    each: the month's seasonal share x the rep's ramp fraction in that month.
+    A shared quota is spread over the months in proportion to the rep's capacity in
+    each: the month's seasonal share x the rep's ramp fraction in that month. An own
+    quota (prorated by months, not by ramp) is spread over the months employed by
+    their seasonal shares.
 
     Examples
     --------
@@ -795,7 +1099,7 @@ def monthly_quotas(
     """
     split = _split_quotas(goal, shares, fy_start, reps, over_assignment, ramp)
     columns = {
-        rep.name: _split_cents(int(split.quota[i]), split.capacity[i]) / 100
+        rep.name: _split_cents(int(split.quota[i]), split.spread[i]) / 100
         for i, rep in enumerate(split.reps)
     }
     frame = pd.DataFrame(columns, index=split.months)

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
@@ -18,10 +18,14 @@ from salesnb.plan import (
     assign_quotas,
     business_plan,
     company_goal,
+    goal_vs_revenue_plan,
+    goals_from_revenue_plan,
     monthly_goals,
     monthly_quotas,
     objectives,
     quarterly_goals,
+    quota_balance,
+    revenue_plan_totals,
     seasonality,
 )
 
@@ -317,17 +321,17 @@ class TestQuotaRep:
         assert rep.weight == 1.0
 
     def test_negative_weight(self):
-        with pytest.raises(ValueError, match=r"weight \(Ann\): must be 0 or more; got -1"):
+        with pytest.raises(ValueError, match=r"weight of Ann: must be 0 or more; got -1"):
             QuotaRep("Ann", weight=-1)
 
     def test_bad_fields(self):
-        with pytest.raises(ValueError, match=r"end \(Ann\): must not be before the start"):
+        with pytest.raises(ValueError, match=r"end of Ann: must not be before the start"):
             QuotaRep("Ann", start="2026-05", end="2026-03")
         with pytest.raises(ValueError, match="on_target_earnings"):
             QuotaRep("Ann", on_target_earnings=0)
         with pytest.raises(ValueError, match="name: every rep needs a name"):
             QuotaRep("")
-        with pytest.raises(ValueError, match=r"start \(Ann\): expected a month"):
+        with pytest.raises(ValueError, match=r"start of Ann: expected a month"):
             QuotaRep("Ann", start="soon")
 
 
@@ -350,6 +354,7 @@ class TestAssignQuotas:
             {
                 "rep": ["Ann", "Bob", "Cy"],
                 "weight": [2.0, 1.0, 1.0],
+                "own_quota": [False, False, False],
                 "months_employed": np.array([12, 12, 12], dtype=np.int64),
                 "capacity": [1.0, 1.0, 1.0],
                 "effective_share": [0.5, 0.25, 0.25],
@@ -412,14 +417,26 @@ class TestAssignQuotas:
         assert quotas["quota"].tolist() == [366_666.67, 366_666.67, 366_666.66]
         assert cents(quotas["quota"]).sum() == 110_000_000
 
-    def test_stretch_adds_up_and_stays_within_a_cent(self):
+    def test_stretch_is_each_quota_times_one_plus_stretch_to_the_cent(self):
         team = [QuotaRep("Ann"), QuotaRep("Bob"), QuotaRep("Cy")]
         quotas = assign_quotas(1_000_000, FLAT, FY, team, stretch=0.1)
-        # 1.1m split by quota: 366,666.674 + 366,666.663 x 2; the odd cent goes to
-        # the largest remainder.
-        assert quotas["stretch_quota"].tolist() == [366_666.68, 366_666.66, 366_666.66]
-        assert cents(quotas["stretch_quota"]).sum() == 110_000_000
-        assert_allclose(quotas["stretch_quota"], quotas["quota"] * 1.1, atol=0.01)
+        # 333,333.34 x 1.1 = 366,666.674 -> .67; 333,333.33 x 1.1 = 366,666.663 -> .66
+        assert quotas["stretch_quota"].tolist() == [366_666.67, 366_666.66, 366_666.66]
+        assert_allclose(quotas["stretch_quota"], quotas["quota"] * 1.1, atol=0.005)
+
+    def test_equal_reps_get_equal_stretch_quotas(self):
+        # Two reps on 1,291,169.86 each (the sample's case): x 1.15 = 1,484,845.339
+        # -> 1,484,845.34 for both. Splitting the stretch total by quota gave the odd
+        # cent to one of them.
+        team = [QuotaRep("Ann"), QuotaRep("Bob")]
+        quotas = assign_quotas(2_582_339.72, FLAT, FY, team, stretch=0.15)
+        assert quotas["quota"].tolist() == [1_291_169.86, 1_291_169.86]
+        assert quotas["stretch_quota"].tolist() == [1_484_845.34, 1_484_845.34]
+
+    def test_stretch_halves_round_away_from_zero(self):
+        # 100,000.10 x 1.25 = 125,000.125 exactly: up to .13 (in floats it is .12499...)
+        quotas = assign_quotas(100_000.10, FLAT, FY, [QuotaRep("Ann")], stretch=0.25)
+        assert quotas["stretch_quota"].tolist() == [125_000.13]
 
     def test_ote_check_bands(self):
         otes = [150_000, 100_000, 160_000, 90_000]  # 600k quota: 4x, 6x, 3.75x, 6.67x
@@ -507,9 +524,141 @@ class TestAssignQuotas:
         assert abs(quota_cents.sum() - goal_cents * over) <= 0.5 + 1e-6 * goal_cents
         if over == 1.0:
             assert quota_cents.sum() == goal_cents
-        assert_allclose(quotas["stretch_quota"], quotas["quota"] * (1 + stretch), atol=0.01)
+        assert_allclose(quotas["stretch_quota"], quotas["quota"] * (1 + stretch), atol=0.005)
         monthly = monthly_quotas(*plan, over_assignment=over)
         assert_array_equal(cents(monthly).sum(axis=0), quota_cents)
+
+
+class TestOwnQuotas:
+    """A quota the roster gives a rep is that rep's quota; the rest is shared."""
+
+    def test_two_own_quotas_and_one_rep_sharing_the_rest(self):
+        # Goal 2,000,000 x 1.1 = 2,200,000; Ann keeps 900,000 and Bob 750,000, so
+        # Cy, the one rep without a quota, carries 2,200,000 - 1,650,000 = 550,000.
+        team = [
+            QuotaRep("Ann", annual_quota=900_000, on_target_earnings=180_000),
+            QuotaRep("Bob", annual_quota=750_000, on_target_earnings=125_000),
+            QuotaRep("Cy", on_target_earnings=100_000),
+        ]
+        quotas = assign_quotas(2_000_000, FLAT, FY, team, over_assignment=1.1, stretch=0.1)
+        assert quotas["own_quota"].tolist() == [True, True, False]
+        assert quotas["quota"].tolist() == [900_000.0, 750_000.0, 550_000.0]
+        assert quotas["stretch_quota"].tolist() == [990_000.0, 825_000.0, 605_000.0]
+        assert quotas["full_year_quota"].tolist() == [900_000.0, 750_000.0, 550_000.0]
+        # 900/180 = 5.0x, 750/125 = 6.0x, 550/100 = 5.5x
+        assert_allclose(quotas["quota_to_ote"], [5.0, 6.0, 5.5])
+        assert_allclose(quotas["effective_share"], [9 / 22, 7.5 / 22, 5.5 / 22])
+        balance = quota_balance(quotas, 2_000_000, 1.1)
+        assert (balance.target, balance.assigned, balance.difference) == (2_200_000.0,) * 2 + (0.0,)
+        assert balance.status == "balanced"
+
+    def test_own_quota_prorated_and_the_rest_split_by_capacity(self):
+        # Bob joins in April: 750,000 x 9 / 12 = 562,500 (no ramp on an own quota).
+        # The rest, 2,200,000 - 900,000 - 562,500 = 737,500, is shared by Cy (all
+        # year, capacity 1) and Dee (from July, ramp 0, .25, .5, .75, 1, 1: 3.5/12):
+        # Cy 737,500 x 12 / 15.5 = 570,967.74, Dee 737,500 x 3.5 / 15.5 = 166,532.26.
+        team = [
+            QuotaRep("Ann", annual_quota=900_000),
+            QuotaRep("Bob", annual_quota=750_000, start="2026-04"),
+            QuotaRep("Cy"),
+            QuotaRep("Dee", start="2026-07"),
+        ]
+        quotas = assign_quotas(2_000_000, FLAT, FY, team, over_assignment=1.1)
+        assert quotas["quota"].tolist() == [900_000.0, 562_500.0, 570_967.74, 166_532.26]
+        assert_allclose(quotas["capacity"], [1.0, 0.75, 1.0, 3.5 / 12])
+        assert_allclose(quotas["full_year_quota"][2:], [737_500 * 12 / 15.5] * 2)
+        assert cents(quotas["quota"]).sum() == 220_000_000
+        monthly = monthly_quotas(2_000_000, FLAT, FY, team, over_assignment=1.1)
+        assert monthly["Bob"].tolist() == [0.0] * 3 + [62_500.0] * 9
+        assert monthly["Ann"].tolist() == [75_000.0] * 12
+        assert_array_equal(cents(monthly).sum(axis=0), cents(quotas["quota"]))
+
+    def test_own_quota_follows_the_seasons_over_the_months_employed(self):
+        # Leaves in June: 480,000 x 6 / 12 = 240,000, spread 1:1:1:1:1:3 over Jan-Jun.
+        shares = [1.0] * 5 + [3.0] + [1.0] * 6
+        team = [QuotaRep("Ann", annual_quota=480_000, end="2026-06")]
+        monthly = monthly_quotas(240_000, shares, FY, team)
+        assert monthly["Ann"].tolist() == [30_000.0] * 5 + [90_000.0] + [0.0] * 6
+
+    def test_own_quotas_above_the_target_are_an_excess(self):
+        # 900,000 + 750,000 = 1,650,000 against 1,500,000: Cy has nothing left to share.
+        team = [
+            QuotaRep("Ann", annual_quota=900_000),
+            QuotaRep("Bob", annual_quota=750_000),
+            QuotaRep("Cy"),
+        ]
+        quotas = assign_quotas(1_500_000, FLAT, FY, team)
+        assert quotas["quota"].tolist() == [900_000.0, 750_000.0, 0.0]
+        balance = quota_balance(quotas, 1_500_000)
+        assert (balance.difference, balance.status) == (150_000.0, "excess")
+
+    def test_own_quotas_alone_below_the_target_are_a_shortfall(self):
+        team = [QuotaRep("Ann", annual_quota=900_000), QuotaRep("Bob", annual_quota=750_000)]
+        quotas = assign_quotas(2_000_000, FLAT, FY, team, over_assignment=1.1)
+        balance = quota_balance(quotas, 2_000_000, 1.1)
+        assert (balance.assigned, balance.difference, balance.status) == (
+            1_650_000.0,
+            -550_000.0,
+            "short",
+        )
+
+    def test_prorated_to_the_cent_half_up(self):
+        # 100,000.10 x 6 / 12 = 50,000.05 exactly: kept as 50,000.05.
+        team = [QuotaRep("Ann", annual_quota=100_000.10, end="2026-06")]
+        assert assign_quotas(0, FLAT, FY, team)["quota"].tolist() == [50_000.05]
+
+    @pytest.mark.parametrize(
+        ("bad", "says"),
+        [(0, "must be above 0"), (-5, "must be above 0"), (math.nan, "must be a finite")],
+    )
+    def test_own_quota_must_be_above_zero(self, bad, says):
+        with pytest.raises(ValueError, match=f"^annual_quota of Ann: {says}"):
+            QuotaRep("Ann", annual_quota=bad)
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        goal_cents=st.integers(min_value=0, max_value=10**10),
+        own=st.lists(
+            st.tuples(
+                st.integers(min_value=1, max_value=10**8),  # own quota in cents
+                st.one_of(st.none(), st.integers(min_value=-3, max_value=11)),  # joins
+            ),
+            min_size=0,
+            max_size=4,
+        ),
+        sharing=st.integers(min_value=0, max_value=3),
+        over=st.floats(min_value=1.0, max_value=2.0),
+    )
+    def test_own_quotas_are_kept_and_the_shares_make_up_the_rest(
+        self, goal_cents, own, sharing, over
+    ):
+        start = pd.Period(FY, "M")
+        reps = [
+            QuotaRep(f"Own{k}", annual_quota=q / 100, start=None if j is None else start + j)
+            for k, (q, j) in enumerate(own)
+        ]
+        reps += [QuotaRep(f"Share{k}") for k in range(sharing)]
+        assume(reps)  # every rep here is employed in the plan year
+        quotas = assign_quotas(goal_cents / 100, FLAT, FY, reps, over_assignment=over)
+        employed = quotas["months_employed"].to_numpy()[: len(own)]
+        got = cents(quotas["quota"])
+        for k, (q, _) in enumerate(own):  # own quota x months / 12, halves up
+            exact = Decimal(q) * int(employed[k]) / 12
+            assert got[k] == int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+        balance = quota_balance(quotas, goal_cents / 100, over)
+        target = round(balance.target * 100)
+        own_total = got[: len(own)].sum()
+        if sharing and own_total < target:
+            assert got.sum() == target
+            assert balance.status == "balanced"
+        else:  # nothing left to share: whatever the own quotas come to stands
+            assert (got[len(own) :] == 0).all()
+            assert balance.difference == pytest.approx((own_total - target) / 100)
+
+    def test_nobody_with_an_own_quota_in_the_year(self):
+        team = [QuotaRep("Old", annual_quota=500_000, end="2025-12")]
+        with pytest.raises(ValueError, match="reps: nobody carries quota"):
+            assign_quotas(1_000, FLAT, FY, team)
 
 
 class TestMonthlyQuotas:
@@ -794,3 +943,96 @@ class TestPartYearActivity:
         assert_allclose(
             f["per_month_exact"] * max(plan.active_months, 1), f["per_year_exact"], rtol=1e-12
         )
+
+
+# ----------------------------------------------------------------------------
+# The revenue plan beside the goal
+# ----------------------------------------------------------------------------
+
+
+def revenue_table(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["month", "stream", "revenue"])
+
+
+class TestRevenuePlan:
+    def test_totals_add_the_streams_of_each_month(self):
+        table = revenue_table(
+            [("2026-04", "A", 100.10), ("2026-04", "B", 50.05), ("2026-06", "A", 7.0)]
+        )
+        totals = revenue_plan_totals(table, "2026-04", months=3)
+        assert totals.index.tolist() == list(pd.period_range("2026-04", periods=3, freq="M"))
+        assert totals.iloc[0] == 150.15
+        assert math.isnan(totals.iloc[1])
+        assert totals.iloc[2] == 7.0
+
+    def test_the_revenue_plan_as_the_goal(self):
+        months = pd.period_range("2026-04", periods=12, freq="M")
+        rows = [(str(m), "A", 1_000.0 * (k + 1)) for k, m in enumerate(months)]
+        rows += [(str(months[0]), "B", 0.5)]
+        goals = goals_from_revenue_plan(revenue_table(rows), "2026-04")
+        assert goals.name == "goal"
+        assert goals.iloc[0] == 1_000.5
+        assert goals.iloc[11] == 12_000.0
+        assert goals.sum() == pytest.approx(78_000.5)  # 1,000 x (1 + ... + 12) + 0.5
+
+    def test_a_goal_from_the_revenue_plan_needs_every_month(self):
+        months = pd.period_range("2026-04", periods=11, freq="M")
+        table = revenue_table([(str(m), "A", 10.0) for m in months])
+        with pytest.raises(ValueError, match="no revenue for 2027-03"):
+            goals_from_revenue_plan(table, "2026-04")
+        empty = revenue_table(
+            [(str(m), "A", 0.0) for m in pd.period_range("2026-04", periods=12, freq="M")]
+        )
+        with pytest.raises(ValueError, match="revenue is 0"):
+            goals_from_revenue_plan(empty, "2026-04")
+
+    def test_goal_and_revenue_plan_by_quarter(self):
+        # Goal 100,000 a month; the plan 90,000 in Q1, 100,000 in Q2, 120,000 after.
+        goals = flat_goals(1_200_000)
+        plan = pd.Series([90_000.0] * 3 + [100_000.0] * 3 + [120_000.0] * 6, index=goals.index)
+        table = goal_vs_revenue_plan(goals, plan)
+        assert table.index.tolist() == ["Q1", "Q2", "Q3", "Q4", "Year"]
+        assert table["goal"].tolist() == [300_000.0] * 4 + [1_200_000.0]
+        assert table["revenue_plan"].tolist() == [
+            270_000.0,
+            300_000.0,
+            360_000.0,
+            360_000.0,
+            1_290_000.0,
+        ]
+        assert table["difference"].tolist() == [-30_000.0, 0.0, 60_000.0, 60_000.0, 90_000.0]
+
+    def test_a_quarter_the_revenue_plan_lacks(self):
+        goals = flat_goals(1_200_000)
+        plan = pd.Series(100_000.0, index=goals.index[:9])  # no Q4
+        table = goal_vs_revenue_plan(goals, plan)
+        assert table.loc["Q3", "difference"] == 0.0
+        assert np.isnan(table.loc["Q4", "revenue_plan"])
+        assert np.isnan(table.loc["Year", "difference"])
+
+    @settings(max_examples=50, deadline=None)
+    @given(
+        amounts=st.lists(
+            st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=3),
+            min_size=12,
+            max_size=12,
+        ),
+        start=st.integers(min_value=1, max_value=12),
+    )
+    def test_the_goal_is_the_revenue_plan_month_by_month(self, amounts, start):
+        first = pd.Period(f"2026-{start:02d}", "M")
+        months = pd.period_range(first, periods=12, freq="M")
+        assume(sum(map(sum, amounts)) > 0)
+        rows = [
+            (str(m), f"S{s}", cents_ / 100)
+            for m, streams in zip(months, amounts, strict=True)
+            for s, cents_ in enumerate(streams)
+        ]
+        goals = goals_from_revenue_plan(revenue_table(rows), first)
+        assert_array_equal(cents(goals), [sum(streams) for streams in amounts])
+        assert (
+            goal_vs_revenue_plan(goals, revenue_plan_totals(revenue_table(rows), first))[
+                "difference"
+            ]
+            == 0
+        ).all()
