@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
 
 from salesnb.errors import ReportError
 from salesnb.io import Client
+from salesnb.io.readiness import calculation_problems
 
 __all__ = [
     "NOTEBOOKS",
@@ -92,9 +94,16 @@ def check_parameters(client: Client, parameters: Mapping[str, Any]) -> None:
             raise ReportError(f"{name}: the settings have no '{section}' section to override")
         raw[section][key] = value
     try:
-        type(client.settings).model_validate(raw)
+        settings = type(client.settings).model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"][:2])
         name = next((n for n, where in PARAMETERS.items() if where == loc), ".".join(map(str, loc)))
-        raise ReportError(f"parameter {name}: {err['msg']}, got {err.get('input')!r}") from None
+        got = repr(err.get("input"))
+        got = got if len(got) <= 60 else f"{got[:60]}..."
+        raise ReportError(f"parameter {name}: {err['msg']}, got {got}") from None
+    if parameters:  # the calculations' own checks, with the overrides in place
+        problems = calculation_problems(replace(client, settings=settings))
+        if problems:
+            given = ", ".join(f"{k}={v!r}" for k, v in parameters.items())
+            raise ReportError(f"with {given}: " + "; ".join(str(p) for p in problems))
