@@ -33,9 +33,10 @@ inside-sales rep on half the standard quota counts as half a rep, a planned hire
 as one. Wherever the reps who count fall short of what m requires, the missing
 hires (what is missing, rounded up to whole people) are planned to be fully ramped
 by m: start by = m - ramp length, open requisition by = start by - lead time. A
-hire whose requisition should already have been open is *late*: it starts as
-early as it can (the as-of month + lead time) and the plan states the revenue it
-fails to bring in meanwhile. People employed (``headcount``) stay a count of
+hire whose requisition should already have been open is *late*: its schedule row
+keeps the month the requisition was due and adds the month it can open (the as-of
+month), it starts as early as it can (the as-of month + lead time) and the plan
+states the revenue it fails to bring in meanwhile. People employed (``headcount``) stay a count of
 people.
 """
 
@@ -352,28 +353,28 @@ class Rep:
         if not isinstance(self.name, str) or not self.name.strip():
             raise InputError(f"name: expected the rep's name; got {self.name!r}")
         if not isinstance(self.role, str) or not self.role.strip():
-            raise InputError(f"role: expected {self.name}'s role; got {self.role!r}")
-        start = check.month(f"start ({self.name})", self.start)
-        end = check.month(f"end ({self.name})", self.end, optional=True)
+            raise InputError(f"role of {self.name}: expected the rep's role; got {self.role!r}")
+        start = check.month(f"start of {self.name}", self.start)
+        end = check.month(f"end of {self.name}", self.end, optional=True)
         if end is not None and end < start:
             raise InputError(
-                f"end ({self.name}): the last month employed cannot come before the start "
+                f"end of {self.name}: the last month employed cannot come before the start "
                 f"{start}; got {end}"
             )
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
         check.number(
-            f"salary ({self.name})", self.salary, low=0.0, expected="an annual amount of 0 or more"
+            f"salary of {self.name}", self.salary, low=0.0, expected="an annual amount of 0 or more"
         )
         check.number(
-            f"burden ({self.name})",
+            f"burden of {self.name}",
             self.burden,
             low=0.0,
             expected="a fraction of salary, 0 or more",
         )
         if self.annual_quota is not None:
             check.number(
-                f"annual_quota ({self.name})",
+                f"annual_quota of {self.name}",
                 self.annual_quota,
                 positive=True,
                 expected="an annual quota of more than 0, or None for the standard quota",
@@ -445,7 +446,8 @@ def required_headcount(objective: pd.Series, productivity: float) -> pd.Series:
 @dataclass(frozen=True)
 class _Hire:
     needed: int  # ordinals of monthly periods
-    open_req: int
+    open_req: int  # when the requisition is due: needed - ramp - lead time
+    opens: int  # when it can open: open_req, or the as-of month for a late hire
     start: int
     productive: int
     late: bool
@@ -545,6 +547,7 @@ def _plan(
         covered = team - whole
         count = _ceil_one(int(required[i]) - covered)
         if count > 0:
+            due = month - ramp - lead_time
             if month >= earliest_productive:
                 start, productive, late, short = month - ramp, month, False, 0.0
             else:
@@ -564,7 +567,7 @@ def _plan(
                 reason = "backfill" if to_backfill > _TOL else "growth"
                 to_backfill = max(0, to_backfill - 1)
                 hires.append(
-                    _Hire(month, start - lead_time, start, productive, late, short, reason)
+                    _Hire(month, due, start - lead_time, start, productive, late, short, reason)
                 )
                 productive_by.append(productive)
                 planned += 1
@@ -584,10 +587,13 @@ class HiringPlan:
     ----------
     schedule : DataFrame
         One row per planned hire, in the order needed: ``name``, ``role``,
-        ``reason`` (growth or backfill), ``month_needed``, ``open_req_by``,
-        ``start_by``, ``productive_by``, ``late`` (bool), ``months_late``
-        (productive_by - month_needed, 0 on time) and ``shortfall`` (revenue
-        the hire fails to bring in while late; 0 on time).
+        ``reason`` (growth or backfill), ``month_needed``, ``open_req_by`` (the
+        month the requisition is due: month needed - ramp - lead time, before the
+        as-of month for a late hire), ``opens`` (the month it can open: the as-of
+        month for a late hire, ``open_req_by`` otherwise), ``start_by``,
+        ``productive_by``, ``late`` (bool), ``months_late`` (productive_by -
+        month_needed, 0 on time) and ``shortfall`` (revenue the hire fails to
+        bring in while late; 0 on time).
     capacity : DataFrame
         By month: ``objective``, ``required`` (H, int), ``counted`` (fully
         ramped reps in full-productivity reps, each weighted by own quota /
@@ -600,8 +606,8 @@ class HiringPlan:
         and ``gap`` (objective - capacity; positive means short).
     people : DataFrame
         One row per person, roster first: ``name``, ``role``, ``planned``
-        (bool), ``reason`` (existing, growth or backfill), ``open_req_by``,
-        ``start``, ``productive_by`` (end of ramp), ``end`` (NaT: stays),
+        (bool), ``reason`` (existing, growth or backfill), ``open_req_by`` (the
+        month the search opens: ``opens`` of the schedule), ``start``, ``productive_by`` (end of ramp), ``end`` (NaT: stays),
         ``salary``, ``burden``. What an org chart (Gantt) needs.
     headcount : DataFrame
         People employed by month (rows) and role (columns).
@@ -745,8 +751,9 @@ def hiring_plan(
        counts as that number: 4.0000000001 is 4 hires): start by = m - L, open
        requisition by = start by - T. A rep on half the quota thus closes half
        a rep of the gap, and two of them close a whole one.
-    3. If that requisition would open before A, the hire is late: it opens its
-       requisition in A, starts in A + T and is fully ramped in A + T + L. Its
+    3. If that requisition would open before A, the hire is late: the schedule
+       keeps the month it was due (``open_req_by``) and adds the month it can
+       open, A (``opens``); it starts in A + T and is fully ramped in A + T + L. Its
        shortfall is what it was meant to bring in from m and does not: the sum,
        over the months from m until it is fully ramped (within the horizon), of
        P x (1 - its ramp fraction; 0 before it starts). A late hire is planned
@@ -833,7 +840,7 @@ def _build(
             "role": roles,
             "planned": [False] * len(roster) + [True] * len(hires),
             "reason": ["existing"] * len(roster) + [h.reason for h in hires],
-            "open_req_by": _month_column([math.nan] * len(roster) + [h.open_req for h in hires]),
+            "open_req_by": _month_column([math.nan] * len(roster) + [h.opens for h in hires]),
             "start": _month_column(starts),
             "productive_by": _month_column([s + ramp for s in starts]),
             "end": _month_column(ends),
@@ -885,6 +892,7 @@ def _build(
             "reason": [h.reason for h in hires],
             "month_needed": _month_column([h.needed for h in hires]),
             "open_req_by": _month_column([h.open_req for h in hires]),
+            "opens": _month_column([h.opens for h in hires]),
             "start_by": _month_column([h.start for h in hires]),
             "productive_by": _month_column([h.productive for h in hires]),
             "late": np.array([h.late for h in hires], dtype=bool),

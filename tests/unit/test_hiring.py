@@ -69,6 +69,7 @@ def schedule_frame(rows: list[dict]) -> pd.DataFrame:
             "reason": [r["reason"] for r in rows],
             "month_needed": periods(*[r["needed"] for r in rows]),
             "open_req_by": periods(*[r["open_req"] for r in rows]),
+            "opens": periods(*[r.get("opens", r["open_req"]) for r in rows]),
             "start_by": periods(*[r["start"] for r in rows]),
             "productive_by": periods(*[r["productive"] for r in rows]),
             "late": np.array([r["late"] for r in rows], dtype=bool),
@@ -192,15 +193,15 @@ class TestRep:
         assert Rep("Ana", "AE", "2025-03").end is None
 
     def test_end_before_start(self):
-        with pytest.raises(ValueError, match=r"end \(Ana\): the last month employed cannot"):
+        with pytest.raises(ValueError, match=r"end of Ana: the last month employed cannot"):
             Rep("Ana", "AE", "2025-03", end="2025-01")
 
     def test_start_that_is_not_a_month(self):
-        with pytest.raises(ValueError, match=r"start \(Ana\): expected a month"):
+        with pytest.raises(ValueError, match=r"start of Ana: expected a month"):
             Rep("Ana", "AE", "soon")
 
     def test_quarter_is_not_a_month(self):
-        with pytest.raises(ValueError, match=r"start \(Ana\): expected a month"):
+        with pytest.raises(ValueError, match=r"start of Ana: expected a month"):
             Rep("Ana", "AE", pd.Period("2025Q1", freq="Q"))
 
 
@@ -354,9 +355,9 @@ class TestHiringPlan:
 
     def test_late_hire_and_its_shortfall(self):
         # From March two reps are needed. Fully ramped by March means starting in
-        # November 2025 with a requisition in September: too late. The hire opens
-        # its requisition now (January), starts in March and is fully ramped in
-        # July. It was meant to bring in 10,000 a month from March; it brings
+        # November 2025 with a requisition in September: too late. The schedule keeps
+        # September 2025 as the month the requisition was due and adds January, the
+        # month it can open; the hire starts in March and is fully ramped in July. It was meant to bring in 10,000 a month from March; it brings
         # 0, 2,500, 5,000, 7,500 in March-June: a shortfall of
         # 10,000 + 7,500 + 5,000 + 2,500 = 25,000.
         plan = hiring_plan(
@@ -368,7 +369,8 @@ class TestHiringPlan:
                     "name": "Hire 1",
                     "reason": "growth",
                     "needed": "2026-03",
-                    "open_req": "2026-01",
+                    "open_req": "2025-09",
+                    "opens": "2026-01",
                     "start": "2026-03",
                     "productive": "2026-07",
                     "late": True,
@@ -384,17 +386,21 @@ class TestHiringPlan:
         assert_allclose(cap["gap"].clip(lower=0).sum(), plan.shortfall)
         assert cap["counted"].tolist() == [1] * 6 + [2] * 6
         assert plan.late_hires == 1
+        # The org chart draws the search from the month it can open.
+        hire = plan.people[plan.people["planned"]].iloc[0]
+        assert (hire["open_req_by"], hire["start"]) == (JAN, JAN + 2)
 
     def test_late_hire_shortfall_with_attainment_and_lead_time(self):
         # Attainment 0.5 on a 240,000 quota: 10,000 a month. As of March, lead time
         # 1, ramp 0, 0.5: the earliest fully ramped month is June (March + 1 + 2).
-        # Needed from April: starts April, fully ramped June; shortfall
-        # April 10,000 x (1 - 0) + May 10,000 x (1 - 0.5) = 15,000.
+        # Needed from April: due in January (April - 2 - 1), opens in March, starts
+        # April, fully ramped June; shortfall April 10,000 x (1 - 0) + May 10,000 x
+        # (1 - 0.5) = 15,000.
         a = assumptions(annual_quota=240_000.0, attainment=0.5, lead_time_months=1, ramp=(0, 0.5))
         plan = hiring_plan(objective([0, 0, 0, 10_000, 10_000, 10_000]), [], a, "2026-03")
         row = plan.schedule.iloc[0]
         assert (row["start_by"], row["productive_by"]) == (JAN + 3, JAN + 5)
-        assert row["open_req_by"] == JAN + 2
+        assert (row["open_req_by"], row["opens"]) == (JAN, JAN + 2)
         assert row["late"]
         assert_allclose(row["shortfall"], 15_000.0)
 
@@ -575,7 +581,7 @@ class TestHiringPlan:
         plan = hiring_plan(objective([0] * 18), [veteran("Ana")], assumptions(), "2026-01")
         assert plan.hires == 0
         assert list(plan.schedule.columns) == [
-            "name", "role", "reason", "month_needed", "open_req_by", "start_by",
+            "name", "role", "reason", "month_needed", "open_req_by", "opens", "start_by",
             "productive_by", "late", "months_late", "shortfall",
         ]  # fmt: skip
         assert plan.total_cost == 0.0
@@ -636,8 +642,14 @@ class TestHiringPlanProperties:
         on_time = ~sched["late"]
         assert ((sched["start_by"] <= sched["month_needed"]) | sched["late"]).all()
         assert (sched.loc[on_time, "productive_by"] == sched.loc[on_time, "month_needed"]).all()
-        assert (sched["open_req_by"] >= as_of).all()
-        assert (sched.loc[sched["late"], "start_by"] == as_of + a.lead_time_months).all()
+        late = sched["late"]
+        assert (sched["opens"] >= as_of).all()
+        assert (late == (sched["open_req_by"] < as_of)).all()
+        assert (sched.loc[late, "opens"] == as_of).all()
+        assert (sched.loc[~late, "opens"] == sched.loc[~late, "open_req_by"]).all()
+        due = sched["month_needed"] - a.ramp_length - a.lead_time_months
+        assert (sched["open_req_by"] == due).all()
+        assert (sched.loc[late, "start_by"] == as_of + a.lead_time_months).all()
         assert (sched.loc[sched["late"], "shortfall"] > 0).all()
         assert (sched.loc[on_time, "shortfall"] == 0).all()
 
@@ -984,7 +996,7 @@ class TestRepsAtTheirOwnQuota:
     @pytest.mark.parametrize("quota", [0.0, -5.0, float("nan"), float("inf"), True, "80k"])
     def test_a_quota_must_be_above_zero(self, quota):
         with pytest.raises(
-            ValueError, match=r"annual_quota \(X\): must be an annual quota of more than 0"
+            ValueError, match=r"annual_quota of X: must be an annual quota of more than 0"
         ):
             Rep("X", "AE", "2024-01", annual_quota=quota)
 
@@ -1043,8 +1055,14 @@ class TestRepsAtTheirOwnQuota:
         on_time = ~sched["late"]
         assert ((sched["start_by"] <= sched["month_needed"]) | sched["late"]).all()
         assert (sched.loc[on_time, "productive_by"] == sched.loc[on_time, "month_needed"]).all()
-        assert (sched["open_req_by"] >= as_of).all()
-        assert (sched.loc[sched["late"], "start_by"] == as_of + a.lead_time_months).all()
+        late = sched["late"]
+        assert (sched["opens"] >= as_of).all()
+        assert (late == (sched["open_req_by"] < as_of)).all()
+        assert (sched.loc[late, "opens"] == as_of).all()
+        assert (sched.loc[~late, "opens"] == sched.loc[~late, "open_req_by"]).all()
+        due = sched["month_needed"] - a.ramp_length - a.lead_time_months
+        assert (sched["open_req_by"] == due).all()
+        assert (sched.loc[late, "start_by"] == as_of + a.lead_time_months).all()
 
     @settings(max_examples=50, deadline=None)
     @given(hiring_scenarios(own_quota=True))
