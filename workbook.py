@@ -9,9 +9,11 @@ Setting up means: a virtual environment in ``.venv`` with the pinned versions of
 redone only when ``pyproject.toml`` or ``constraints.txt`` change. Needs only
 Python 3.11+ and its ``venv`` module.
 
-Other commands: ``lab`` (JupyterLab on the notebooks), ``lint``, ``benchmark``,
-``notebooks`` (re-execute the committed notebooks on the sample client), and
-``salesnb ...`` (the package's own command line, inside the environment).
+Other commands: ``lab [CLIENT_FOLDER]`` (a client's live session in JupyterLab, the
+sample client's without a folder; ``salesnb lab --help`` lists its options),
+``lint``, ``benchmark``, ``notebooks`` (re-execute the committed notebooks on the
+sample client), and ``salesnb ...`` (the package's own command line, inside the
+environment).
 """
 
 from __future__ import annotations
@@ -82,7 +84,16 @@ def main(argv: list[str]) -> int:
             [str(BIN / "ruff"), "format", "--check", "."]
         )
     if command == "lab":
-        return run([str(BIN / "jupyter"), "lab", "--notebook-dir", str(ROOT / "notebooks"), *rest])
+        # A client's live session. Run from the user's folder, so the client folder and
+        # sessions/ are where they typed them; Ctrl-C is JupyterLab's to answer, so wait on.
+        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        env.pop("MPLBACKEND", None)
+        session = subprocess.Popen([str(BIN / "salesnb"), "lab", *rest], env=env)
+        while True:
+            try:
+                return session.wait()
+            except KeyboardInterrupt:
+                continue
     if command == "benchmark":
         if rest[:1] == ["tables"]:  # the table engine against pandas.read_csv
             return run([str(PYTHON), str(ROOT / "benchmarks" / "tables.py"), *rest[1:]])

@@ -171,6 +171,46 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0 if batch.ok else 1
 
 
+def _cmd_lab(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    from salesnb import lab
+    from salesnb.io import validate
+
+    folder = Path(args.folder) if args.folder else paths.SAMPLE_CLIENT
+    problems = validate(folder)
+    if problems:
+        _print_problems(ClientFolderError(folder, problems))
+        return 1
+    if importlib.util.find_spec("jupyterlab") is None:
+        print(
+            "error: JupyterLab is not installed here (pip install 'salesnb[lab]')", file=sys.stderr
+        )
+        return 1
+    try:
+        session = lab.build_session(
+            folder,
+            Path(args.dir),
+            resume=args.resume,
+            new=args.new,
+            log=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+        command = lab.lab_command(
+            session, notebook=args.notebook, port=args.port, browser=not args.no_browser
+        )
+    except (lab.SessionError, ClientFolderError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    how = "reopened as it was saved" if session.resumed else "ready"
+    print(f"{session.client_name}: session {how} in {session.folder}", flush=True)
+    print(
+        "  in JupyterLab, Run > Run All Cells brings the sliders to life; "
+        "saving writes into this folder only",
+        flush=True,
+    )
+    return lab.run_lab(command)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salesnb",
@@ -214,6 +254,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the result")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "lab",
+        help="open a client's live session in JupyterLab",
+        description="Check a client folder, copy the notebooks into a session folder bound "
+        "to it (code hidden, run on the folder), and open JupyterLab there. Saving writes "
+        "into the session, never into the package's notebooks.",
+    )
+    p.add_argument("folder", nargs="?", help="the client folder (default: the sample client)")
+    p.add_argument(
+        "--dir",
+        default="sessions",
+        help="where sessions live; this client's is DIR/<client> (default: sessions, "
+        "in the current folder)",
+    )
+    p.add_argument(
+        "--notebook", metavar="NAME", help="open this notebook, e.g. 02 (a name's start)"
+    )
+    p.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
+    p.add_argument(
+        "--port", type=int, help="serve on this port (default: the first free from 8888)"
+    )
+    again = p.add_mutually_exclusive_group()
+    again.add_argument(
+        "--resume", action="store_true", help="reopen the client's existing session as it was saved"
+    )
+    again.add_argument(
+        "--new",
+        action="store_true",
+        help="start a fresh session; an existing one is kept under a dated name",
+    )
+    p.set_defaults(func=_cmd_lab)
     return parser
 
 
