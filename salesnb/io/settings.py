@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import yaml
@@ -156,6 +156,22 @@ class HiringSettings(_Model):
         return value
 
 
+class TableDialect(_Model):
+    """How the client's tables write numbers: the decimal mark and the thousands
+    separator. None (the default) works each out from the file itself, and asks for
+    this setting when a file leaves it open (``1.500``: 1.5 or 1500?)."""
+
+    decimal: Literal[".", ","] | None = None
+    thousands: Literal["", ",", ".", " ", "'"] | None = None
+
+    @field_validator("thousands")
+    @classmethod
+    def _not_the_decimal_mark(cls, value: str | None, info: Any) -> str | None:
+        if value is not None and value == info.data.get("decimal"):
+            raise ValueError(f"the thousands separator cannot also be the decimal mark ({value!r})")
+        return value
+
+
 class Settings(_Model):
     """The validated contents of ``settings.yaml``; defaults are what a new client gets."""
 
@@ -169,6 +185,7 @@ class Settings(_Model):
     stress_test: StressTestSettings = StressTestSettings()
     plan: PlanSettings | None = None
     hiring: HiringSettings | None = None
+    tables: TableDialect = TableDialect()
 
     @field_validator("fiscal_year_start", mode="before")
     @classmethod
