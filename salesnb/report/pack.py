@@ -150,32 +150,16 @@ def write_html(nb: nbformat.NotebookNode, target: Path) -> None:
 
 
 def write_excel(
-    sections: Mapping[str, Mapping[str, Any]], inputs: pd.DataFrame, target: Path
+    sections: Mapping[str, Mapping[str, Any]],
+    inputs: pd.DataFrame,
+    target: Path,
+    client: Client | None = None,
 ) -> None:
-    used: set[str] = set()
+    """Write ``tables.xlsx``: an index, the inputs, the live pro forma model (when the
+    client is given) and every recorded table (see :mod:`salesnb.report.workbook`)."""
+    from salesnb.report.workbook import write_pack_workbook
 
-    def sheet_name(name: str) -> str:
-        base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "Sheet"
-        candidate, n = base, 2
-        while candidate.lower() in used:
-            suffix = f" ({n})"
-            candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
-        used.add(candidate.lower())
-        return candidate
-
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        inputs.to_excel(writer, sheet_name=sheet_name("Inputs"))
-        for section in sections.values():
-            for payload in section.get("tables", []):
-                frame_of(payload).to_excel(writer, sheet_name=sheet_name(payload["name"]))
-        for ws in writer.book.worksheets:
-            ws.column_dimensions["A"].width = 34
-            ws.freeze_panes = "B2"
-            # Client text is data, never a formula: "=HYPERLINK(...)" as a name stays text.
-            for row in ws.iter_rows():
-                for cell in row:
-                    if cell.data_type == "f":
-                        cell.data_type = "s"
+    write_pack_workbook(target, sections, inputs, client)
 
 
 def find_chromium() -> str | None:

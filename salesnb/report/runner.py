@@ -214,7 +214,7 @@ def run_report(
                 name="Input",
             ),
         )
-        write_excel(sections, inputs, staging / "tables.xlsx")
+        write_excel(sections, inputs, staging / "tables.xlsx", client)
         title = f"{s.client.name}: sales-leadership report"
         names = [src.name for src in sources]
         write_html(
