@@ -2,9 +2,10 @@
 
 :func:`hiring_report` works out the plan for the new-business objective
 (:func:`hiring_objective`: ``objectives.csv`` when the folder has one, else the
-annual plan's objectives x ``hiring.new_business_share``) and returns a frozen
-:class:`HiringReport`, the one source of every table, sentence and figure the
-notebook shows.
+annual plan's objectives x the reps' share of the goal,
+:func:`~salesnb.analysis.plan.new_business_share`, the same share the plan's
+quotas carry) and returns a frozen :class:`HiringReport`, the one source of every
+table, sentence and figure the notebook shows.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import pandas as pd
 
 from salesnb import hiring as hr
 from salesnb.analysis._common import given, month_index
-from salesnb.errors import InputError
+from salesnb.analysis.plan import file_name, new_business_share, roster_quota_reps
+from salesnb.errors import InputError, located
 from salesnb.format import Table, money, pct
-from salesnb.io import Client
+from salesnb.io import SETTINGS_FILE, Client
 
 if TYPE_CHECKING:
     from salesnb.analysis.plan import Goals
@@ -53,8 +55,9 @@ def hiring_objective(client: Client, goals: Goals | None = None) -> pd.Series:
     """The new-business revenue the reps must carry, month by month.
 
     From ``objectives.csv`` when the folder has one; otherwise the annual plan's
-    objectives (``goals``, worked out from the settings when not given) x
-    ``hiring.new_business_share``.
+    objectives (``goals``, worked out from the settings when not given) x the
+    reps' share of the goal (:func:`~salesnb.analysis.plan.new_business_share`), so
+    over the plan year the objective adds up to the goal the quotas split.
     """
     s = client.settings
     h = _hiring_settings(client)
@@ -66,7 +69,7 @@ def hiring_objective(client: Client, goals: Goals | None = None) -> pd.Series:
         from salesnb.analysis.plan import plan_goals
 
         goals = plan_goals(client)
-    return (goals.objectives.reindex(months) * h.new_business_share).rename("objective")
+    return (goals.objectives.reindex(months) * goals.new_business_share).rename("objective")
 
 
 def hiring_assumptions(
@@ -77,16 +80,29 @@ def hiring_assumptions(
     attainment: float | None = None,
     attrition_rate: float | None = None,
 ) -> hr.HiringAssumptions:
-    """The settings' hiring assumptions, with any of the four drivers overridden."""
+    """The settings' hiring assumptions, with any of the four drivers overridden.
+
+    Where the settings give the ramp as a list (``hiring.ramp``), ``ramp_months``
+    is refused: a straight-line ramp would silently replace the client's own
+    curve. Change the list instead.
+    """
     s = client.settings
     h = _hiring_settings(client)
+    if ramp_months is not None and h.ramp is not None:
+        curve = ", ".join(f"{v:g}" for v in h.ramp)
+        raise InputError(
+            f"ramp_months: the settings give the ramp as a list (hiring.ramp: {curve}), so "
+            f"ramp_months={ramp_months} cannot replace it; change hiring.ramp in "
+            f"{SETTINGS_FILE} instead",
+            column="ramp_months",
+        )
     return hr.HiringAssumptions(
         annual_quota=h.annual_quota,
         attainment=h.attainment if attainment is None else attainment,
         salary=h.salary,
         lead_time_months=h.lead_time_months if lead_time_months is None else lead_time_months,
         ramp_months=h.ramp_months if ramp_months is None else ramp_months,
-        ramp=tuple(h.ramp) if h.ramp is not None and ramp_months is None else None,
+        ramp=None if h.ramp is None else tuple(h.ramp),
         burden=s.default_burden if h.burden is None else h.burden,
         recruiting_cost_per_hire=h.recruiting_cost_per_hire,
         attrition_rate=h.attrition_rate if attrition_rate is None else attrition_rate,
@@ -94,22 +110,44 @@ def hiring_assumptions(
     )
 
 
+#: The roster's column for each field of a rep, where the names differ.
+_ROSTER_COLUMNS = {"salary": "annual_salary"}
+
+
 def hiring_reps(client: Client) -> list[hr.Rep]:
-    """The roster's quota carriers as the hiring timeline counts them."""
+    """The roster's quota carriers as the hiring timeline counts them.
+
+    The same reps as the plan's (:func:`~salesnb.analysis.plan.quota_rep_rows`):
+    a rep with an annual_quota counts by it, one without at the standard quota.
+    Each row is read inside :func:`salesnb.errors.located`, so a value the
+    timeline cannot use is reported at its row and column of the roster.
+    """
     s = client.settings
-    reps = client.roster[client.roster["annual_quota"].notna()]
-    return [
-        hr.Rep(
-            name=str(r.name),
-            role=str(r.role),
-            start=given(r.start) or s.first_month - 120,
-            end=given(r.end),
-            salary=float(r.annual_salary),
-            burden=s.default_burden if given(r.burden) is None else float(r.burden),
-            annual_quota=float(r.annual_quota),
-        )
-        for r in reps.itertuples(index=False)
-    ]
+    roster_file = file_name(client, "roster")
+    reps = []
+    for row, r, rep in roster_quota_reps(client):
+        try:
+            with located(roster_file, row=row):
+                reps.append(
+                    hr.Rep(
+                        name=rep.name,
+                        role=str(r["role"]),
+                        start=rep.start or s.first_month - 120,
+                        end=rep.end,
+                        salary=float(r["annual_salary"]),
+                        burden=s.default_burden
+                        if given(r["burden"]) is None
+                        else float(r["burden"]),
+                        annual_quota=rep.annual_quota,
+                    )
+                )
+        except InputError as exc:
+            if exc.column not in _ROSTER_COLUMNS:
+                raise
+            raise InputError(
+                str(exc), file=exc.file, row=exc.row, column=_ROSTER_COLUMNS[exc.column]
+            ) from exc
+    return reps
 
 
 def driver_value(driver: str, value: float) -> str:
@@ -200,56 +238,95 @@ class HiringReport:
     # -- words --
 
     def recruit_message(self, currency: str = "USD") -> str:
-        """The plan's first instruction, in one or two plain sentences (Markdown).
+        """The plan's first instruction, in a few plain sentences (Markdown).
 
         Names the first requisition's month and how far it is from the as-of
-        month, says when it is already late, and how many hires follow. With no
-        hire needed, it says whether the team covers every month or which
-        months stay short all the same (a gap a whole extra rep would overfill).
+        month, says when hires are already late (the month their requisitions
+        were due, and the month they can be productive at the earliest), and how
+        many hires follow. Whenever expected capacity still falls short of the
+        objective in some months, it says in how many and by how much: the same
+        figures as :meth:`capacity_summary`, so the message never says the team
+        covers every month beside a table that shows a month short.
         """
         plan = self.plan
         schedule = plan.schedule
+        months = len(plan.capacity)
+        short = self.months_short
+        short_words = (
+            f"{short} {'month' if short == 1 else 'months'} of {months}, by "
+            f"{money(self.gap_total, currency)} in all"
+        )
         if plan.hires == 0:
-            if self.months_short == 0:
+            if short == 0:
                 return (
                     "**No hire is needed.** The team on the roster, once ramped, covers every "
                     "month's objective of the horizon."
                 )
-            months = "month" if self.months_short == 1 else "months"
             return (
                 "**No hire is needed by the plan's rule.** The fully productive reps on the "
                 "roster meet every month's headcount need; expected capacity still falls short "
-                f"of the objective in {self.months_short} {months} of {len(plan.capacity)}, "
-                "while reps are ramping or leaving, by "
-                f"{money(self.gap_total, currency)} in all."
+                f"of the objective in {short_words}, while reps are ramping or leaving."
             )
         first = schedule["open_req_by"].min()
-        wait = (first - plan.as_of).n
         count = int((schedule["open_req_by"] == first).sum())
         reqs = "one requisition" if count == 1 else f"{count} requisitions"
-        rest = plan.hires - count
         if plan.late_hires:
-            late = plan.late_hires
+            late = schedule[schedule["late"]]
+            n = len(late)
+            due = late["open_req_by"].min()
+            behind = (plan.as_of - due).n
+            if n == plan.hires:
+                who = "the one planned hire is" if n == 1 else f"all {n} planned hires are"
+            else:
+                who = f"{n} of the {plan.hires} hires {'is' if n == 1 else 'are'}"
             head = (
-                f"**Recruit now: {late} of the {plan.hires} hires "
-                f"{'is' if late == 1 else 'are'} already late.** "
-                f"{'Its requisition' if late == 1 else 'Their requisitions'} should have opened "
-                f"before {_month_text(plan.as_of)}; even opened this month, "
-                f"{'that hire is' if late == 1 else 'those hires are'} fully productive only "
-                f"from {_month_text(schedule.loc[schedule['late'], 'productive_by'].min())}."
+                f"**Recruit now: {who} already late.** "
+                f"{'Its requisition was' if n == 1 else 'Their requisitions were'} due "
+                f"{'in' if n == 1 or (late['open_req_by'] == due).all() else 'from'} "
+                f"{_month_text(due)}, {behind} {'month' if behind == 1 else 'months'} before "
+                f"{_month_text(plan.as_of)}; even opened this month, "
+                f"{'that hire is' if n == 1 else 'those hires are'} fully productive only "
+                f"from {_month_text(late['productive_by'].min())}, and "
+                f"{'brings' if n == 1 else 'bring'} in {money(plan.shortfall, currency)} "
+                "less than on time would have."
             )
-        elif wait <= 0:
-            head = f"**Recruit now: open {reqs} this month ({_month_text(first)}).**"
+            on_time = schedule[~schedule["late"]]
+            if len(on_time):
+                nxt = on_time["open_req_by"].min()
+                head += (
+                    f" {len(on_time)} more {'follows' if len(on_time) == 1 else 'follow'}, "
+                    f"the next by {_month_text(nxt)}."
+                )
         else:
-            when = "next month" if wait == 1 else f"in {wait} months"
-            head = f"**Recruit now: open {reqs} by {_month_text(first)}, {when}.**"
-        if rest and not plan.late_hires:
-            later = schedule.loc[schedule["open_req_by"] > first, "open_req_by"].min()
+            wait = (first - plan.as_of).n
+            if wait <= 0:
+                head = f"**Recruit now: open {reqs} this month ({_month_text(first)}).**"
+            else:
+                when = "next month" if wait == 1 else f"in {wait} months"
+                head = f"**Recruit now: open {reqs} by {_month_text(first)}, {when}.**"
+            rest = plan.hires - count
+            if rest:
+                later = schedule.loc[schedule["open_req_by"] > first, "open_req_by"].min()
+                head += (
+                    f" {rest} more {'follows' if rest == 1 else 'follow'}, the next by "
+                    f"{_month_text(later)}."
+                )
+        if short:
+            these = "this hire" if plan.hires == 1 else "these hires"
             head += (
-                f" {rest} more {'follows' if rest == 1 else 'follow'}, the next by "
-                f"{_month_text(later)}."
+                f" Even with {these}, expected capacity falls short of the objective in "
+                f"{short_words}."
             )
         return head
+
+    def first_requisition_text(self) -> str:
+        """The first requisition's month, and when it is already late, the month it can open."""
+        first = self.first_requisition
+        if first is None:
+            return "none needed"
+        if first < self.plan.as_of:
+            return f"{first} (late: it can open in {self.plan.as_of})"
+        return str(first)
 
     def ramp_text(self) -> str:
         curve = self.assumptions.curve
@@ -266,7 +343,7 @@ class HiringReport:
         """The planned hires: why, when needed, when to open, start and be productive."""
         schedule = self.plan.schedule.set_index("name")
         schedule.index.name = "Hire"
-        month_columns = ["month_needed", "open_req_by", "start_by", "productive_by"]
+        month_columns = ["month_needed", "open_req_by", "opens", "start_by", "productive_by"]
         shown = schedule[["role", "reason", *month_columns, "late", "shortfall"]].astype(
             {c: str for c in month_columns}
         )
@@ -277,6 +354,7 @@ class HiringReport:
                 "reason": "Reason",
                 "month_needed": "Needed from",
                 "open_req_by": "Open requisition by",
+                "opens": "Opens in",
                 "start_by": "Start by",
                 "productive_by": "Fully productive by",
                 "late": "Late",
@@ -448,11 +526,10 @@ class HiringReport:
 
     def heading_summary(self, currency: str) -> dict[str, str]:
         months = self.plan.capacity.index
-        first = self.first_requisition
         return {
             "Horizon": f"{len(months)} months, {months[0]} to {months[-1]}",
             "Planned hires": f"{self.plan.hires}, of which late: {self.plan.late_hires}",
-            "First requisition to open by": "none needed" if first is None else str(first),
+            "First requisition to open by": self.first_requisition_text(),
             "Revenue shortfall of late hires": money(self.plan.shortfall, currency),
             "Cost of the plan over the horizon": money(self.plan.total_cost, currency),
         }
@@ -537,11 +614,10 @@ class HiringReport:
 
     def panel_summary(self, currency: str) -> dict[str, str]:
         plan = self.plan
-        first = self.first_requisition
         return {
             "Planned hires": f"{plan.hires}",
             "Late hires": f"{plan.late_hires}",
-            "First requisition by": "none needed" if first is None else str(first),
+            "First requisition by": self.first_requisition_text(),
             "Revenue shortfall of late hires": money(plan.shortfall, currency),
             "Objective not covered by capacity": money(self.gap_total, currency),
             "Cost of the plan": money(plan.total_cost, currency),
@@ -579,7 +655,10 @@ def hiring_report(
     source = (
         "given month by month in the client folder (objectives)"
         if len(client.objectives)
-        else f"{pct(h.new_business_share, 0)} of the annual plan's monthly revenue goals"
+        else (
+            f"{pct(new_business_share(client.settings), 0)} of the annual plan's monthly "
+            "revenue goals (the reps' share, as in the plan's quotas)"
+        )
     )
     return HiringReport(
         assumptions=a,

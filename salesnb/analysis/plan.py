@@ -1,11 +1,18 @@
 """The annual sales plan, from a loaded client (notebook 01).
 
-:func:`plan_goals` works out the goal, its months and quarters and the 18 months
-of objectives (what the hiring timeline needs from the plan, and nothing more);
-:func:`plan_report` adds the quotas, the rep business plans, the planning
-answers and the check of the quotas against the hiring timeline's team. Every
-table and key figure the notebook shows comes from the frozen
-:class:`PlanReport`.
+:func:`plan_goals` works out the goal, its months and quarters, the reps' share
+of it and the 18 months of objectives (what the hiring timeline needs from the
+plan, and nothing more); :func:`plan_report` adds the quotas, the rep business
+plans, the planning answers, the goal beside the revenue plan and the check of
+the quotas against the hiring timeline's team. Every table, key figure and
+sentence the notebook shows comes from the frozen :class:`PlanReport`.
+
+The reps' share of the goal is one setting, ``plan.new_business_share``
+(:func:`new_business_share`): the quotas split the company goal x that share, and
+the hiring timeline's objective is the same share of the plan's months, so the
+two speak of the same money. Values taken from a client table are checked where
+the calculation takes them, inside :func:`salesnb.errors.located`, so a bad one
+is reported with its file, row and column.
 """
 
 from __future__ import annotations
@@ -18,9 +25,9 @@ import pandas as pd
 
 from salesnb import plan as pl
 from salesnb.analysis._common import given, month_index
-from salesnb.errors import InputError
+from salesnb.errors import InputError, located
 from salesnb.format import Table, money, pct
-from salesnb.io import PLANNING_QUESTIONS, Client
+from salesnb.io import PLANNING_QUESTIONS, SETTINGS_FILE, Client, Settings
 from salesnb.plan import HEALTHY_QUOTA_TO_OTE
 
 if TYPE_CHECKING:
@@ -29,11 +36,52 @@ if TYPE_CHECKING:
 __all__ = [
     "Goals",
     "PlanReport",
+    "file_name",
+    "new_business_share",
     "plan_goals",
     "plan_report",
+    "quota_rep_rows",
     "quota_reps",
     "quota_vs_capacity",
+    "roster_quota_reps",
 ]
+
+
+def file_name(client: Client, table: str) -> str:
+    """The file a client table was read from (``roster.csv``, ``roster.xlsx``), for messages."""
+    named = getattr(client, "file", None)
+    return named(table) if callable(named) else f"{table}.csv"
+
+
+def new_business_share(settings: Settings) -> float:
+    """The share of the goal the reps carry as new business: one figure for plan and hiring.
+
+    ``plan.new_business_share``; a folder written before the plan had it may give
+    ``hiring.new_business_share`` instead, and the two may not disagree. 1 when
+    neither is given.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as S
+    >>> new_business_share(S(plan=S(new_business_share=None), hiring=S(new_business_share=0.6)))
+    0.6
+    """
+    plan = settings.plan.new_business_share if settings.plan is not None else None
+    hiring = settings.hiring.new_business_share if settings.hiring is not None else None
+    if plan is not None and hiring is not None and plan != hiring:
+        raise InputError(
+            f"hiring.new_business_share: {hiring:g} differs from plan.new_business_share "
+            f"{plan:g}; the plan's quotas and the hiring timeline's objective are the same "
+            f"money, so give the share once, as plan.new_business_share",
+            file=SETTINGS_FILE,
+            column="hiring.new_business_share",
+        )
+    share = plan if plan is not None else hiring
+    return 1.0 if share is None else float(share)
+
+
+#: How the goal was set, as :attr:`Goals.source` names it.
+GOAL_SOURCES = ("growth", "given", "revenue_plan")
 
 
 @dataclass(frozen=True)
@@ -47,28 +95,57 @@ class Goals:
         where the actuals lack a month).
     goal, growth : float
         The year's goal, and the growth on last year it stands for.
-    given_goal : bool
-        The goal was given outright in the settings (growth is then implied).
+    source : str
+        How the goal was set: ``growth`` (last year x (1 + growth)), ``given``
+        (an amount in the settings) or ``revenue_plan`` (the revenue plan's
+        months are the goal).
     shares, monthly, quarterly : Series
         Each month's share of the year, the monthly goals and their quarters.
     objectives, objective_quarters : Series
         Revenue objectives over at least 18 months (the plan's months, then the
         same months grown again), and by quarter.
+    new_business_share : float
+        The share of the goal the reps carry (:func:`new_business_share`).
+    quota_goal : float
+        goal x new_business_share, to the cent: what the quotas split.
+    revenue_plan : Series
+        The revenue plan's total of each plan month (NaN where it has none): what
+        the pro forma and its stress test use.
     """
 
     prior: pd.Series
     goal: float
     growth: float
-    given_goal: bool
+    source: str
     shares: pd.Series
     monthly: pd.Series
     quarterly: pd.Series
     objectives: pd.Series
     objective_quarters: pd.Series
+    new_business_share: float
+    quota_goal: float
+    revenue_plan: pd.Series
+
+    @property
+    def given_goal(self) -> bool:
+        """The goal was not grown from last year (given, or the revenue plan's): growth is implied."""
+        return self.source != "growth"
+
+    @property
+    def reconciliation(self) -> pd.DataFrame:
+        """The goal and the revenue plan by quarter, with the difference (see
+        :func:`salesnb.plan.goal_vs_revenue_plan`)."""
+        return pl.goal_vs_revenue_plan(self.monthly, self.revenue_plan)
 
 
 def plan_goals(client: Client, *, growth: float | None = None) -> Goals:
-    """The goal and the objectives the settings' ``plan`` section (or ``growth``) gives."""
+    """The goal and the objectives the settings' ``plan`` section (or ``growth``) gives.
+
+    ``growth`` overrides the settings' way of setting the goal: the goal is then
+    last year x (1 + growth), spread like last year (or as ``plan.seasonality``
+    says). With ``plan.goal: revenue_plan`` the monthly goals are the revenue
+    plan's monthly totals, exactly, and the seasonal shares are theirs.
+    """
     s = client.settings
     p = s.plan
     if p is None:
@@ -77,18 +154,37 @@ def plan_goals(client: Client, *, growth: float | None = None) -> Goals:
     actuals = client.actuals.set_index("month")["revenue"].astype(float)
     prior_months = pd.period_range(first - 12, first - 1, freq="M", name="month")
     prior = actuals.reindex(prior_months)
-    growth = p.growth if growth is None else growth
-    given_goal = p.goal is not None and growth is None
-    if given_goal:
-        goal = pl.company_goal(given=p.goal)
-        growth = goal / float(prior.sum()) - 1.0 if prior.notna().all() and prior.sum() else 0.0
+    prior_total = float(prior.sum()) if prior.notna().all() else 0.0
+    revenue_file = file_name(client, "revenue_plan")
+    with located(revenue_file, column="revenue"):
+        planned = pl.revenue_plan_totals(client.revenue_plan, first)
+    if growth is not None:
+        source = "growth"
+    elif p.goal == "revenue_plan":
+        source = "revenue_plan"
+    elif p.goal is not None:
+        source = "given"
     else:
-        goal = pl.company_goal(actuals, growth=growth, fy_start=first)
-    if isinstance(p.seasonality, list):
-        shares = pl.seasonality(given=p.seasonality)
-    else:
-        shares = pl.seasonality(actuals, mode=p.seasonality, fy_start=first)
-    monthly = pl.monthly_goals(goal, shares, first)
+        source, growth = "growth", p.growth
+    with located(file_name(client, "actuals"), column="revenue"):
+        if source == "revenue_plan":
+            with located(revenue_file, column="revenue"):
+                monthly = pl.goals_from_revenue_plan(client.revenue_plan, first)
+            goal = pl.company_goal(given=float(monthly.sum()))
+            shares = pl.seasonality(given={m.month: v for m, v in monthly.items()}, fy_start=first)
+        else:
+            if source == "given":
+                goal = pl.company_goal(given=p.goal)
+            else:
+                goal = pl.company_goal(actuals, growth=growth, fy_start=first)
+            if isinstance(p.seasonality, list):
+                shares = pl.seasonality(given=p.seasonality, fy_start=first)
+            else:
+                shares = pl.seasonality(actuals, mode=p.seasonality, fy_start=first)
+            monthly = pl.monthly_goals(goal, shares, first)
+    if source != "growth":
+        growth = goal / prior_total - 1.0 if prior_total else 0.0
+    share = new_business_share(s)
     horizon = s.hiring.horizon_months if s.hiring else 18
     objectives = pl.objectives(monthly, growth, months=max(18, horizon))
     quarters = objectives.iloc[: len(objectives) // 3 * 3]
@@ -96,29 +192,95 @@ def plan_goals(client: Client, *, growth: float | None = None) -> Goals:
         prior=prior,
         goal=goal,
         growth=float(growth),
-        given_goal=given_goal,
+        source=source,
         shares=shares,
         monthly=monthly,
         quarterly=pl.quarterly_goals(monthly),
         objectives=objectives,
         objective_quarters=pl.quarterly_goals(quarters),
+        new_business_share=share,
+        quota_goal=pl.company_goal(given=goal * share),
+        revenue_plan=planned,
     )
 
 
+def quota_rep_rows(client: Client) -> pd.DataFrame:
+    """The roster's rows that carry quota, indexed by their row in the file.
+
+    A row with an ``annual_quota`` carries that quota; a row without one carries
+    a share of the rest when its role is one of ``plan.quota_roles`` (by default,
+    the roles in which someone has an annual_quota: an account executive not yet
+    given a quota shares what the others' quotas leave).
+    """
+    roster = client.roster
+    own = roster["annual_quota"].notna()
+    p = client.settings.plan
+    listed = p.quota_roles if p is not None else None
+    roles = set(roster.loc[own, "role"]) if listed is None else set(listed)
+    return roster[own | roster["role"].isin(roles)]
+
+
+def roster_quota_reps(client: Client) -> list[tuple[int, pd.Series, pl.QuotaRep]]:
+    """Each quota-carrying roster row: its row in the file, its cells, and the plan's rep.
+
+    Each row is read inside :func:`salesnb.errors.located`, so a value that
+    cannot be used (a quota or on-target earnings of 0) is reported at its row
+    and column of the roster. The hiring timeline reads its reps through this
+    too, so a bad cell is one problem, in the same words, whichever part meets it.
+    """
+    p = client.settings.plan
+    weights = p.weights if p is not None else {}
+    roster_file = file_name(client, "roster")
+    reps = []
+    for row, r in quota_rep_rows(client).iterrows():
+        try:
+            with located(roster_file, row=int(row)):
+                rep = pl.QuotaRep(
+                    name=str(r["name"]),
+                    weight=float(weights.get(r["name"], 1.0)),
+                    start=given(r["start"]),
+                    end=given(r["end"]),
+                    on_target_earnings=given(r["on_target_earnings"]),
+                    annual_quota=given(r["annual_quota"]),
+                )
+        except InputError as exc:
+            if exc.column != "weight":
+                raise
+            # the weight comes from the settings, not from the roster
+            raise InputError(
+                str(exc), file=SETTINGS_FILE, column=f"plan.weights.{r['name']}"
+            ) from exc
+        reps.append((int(row), r, rep))
+    return reps
+
+
 def quota_reps(client: Client) -> list[pl.QuotaRep]:
-    """The roster's quota carriers (rows with an ``annual_quota``) as the plan takes them."""
-    weights = client.settings.plan.weights if client.settings.plan else {}
-    reps = client.roster[client.roster["annual_quota"].notna()]
-    return [
-        pl.QuotaRep(
-            name=str(r.name),
-            weight=float(weights.get(r.name, 1.0)),
-            start=given(r.start),
-            end=given(r.end),
-            on_target_earnings=given(r.on_target_earnings),
-        )
-        for r in reps.itertuples(index=False)
-    ]
+    """The roster's quota carriers (:func:`quota_rep_rows`) as the plan takes them.
+
+    A weight in ``plan.weights`` must name a rep without an annual_quota of their
+    own: an own quota is kept as it is, so a weight on it would do nothing.
+    """
+    p = client.settings.plan
+    weights = p.weights if p is not None else {}
+    roster_file = file_name(client, "roster")
+    reps = [rep for _, _, rep in roster_quota_reps(client)]
+    own = {rep.name for rep in reps if rep.annual_quota is not None}
+    names = {rep.name for rep in reps}
+    for name in weights:
+        where = {"file": SETTINGS_FILE, "column": f"plan.weights.{name}"}
+        if name in own:
+            raise InputError(
+                f"plan.weights: {name} has an annual_quota in {roster_file}, which is kept as "
+                f"it is; a weight only shares the rest among reps without one (remove it)",
+                **where,
+            )
+        if name not in names:
+            raise InputError(
+                f"plan.weights: {name!r} is not a rep in {roster_file} (a row with an "
+                f"annual_quota, or in one of the quota roles)",
+                **where,
+            )
+    return reps
 
 
 def quota_vs_capacity(quota: pd.Series, capacity: pd.Series) -> pd.DataFrame:
@@ -162,6 +324,19 @@ def quota_vs_capacity(quota: pd.Series, capacity: pd.Series) -> pd.DataFrame:
     return quarters
 
 
+def _to_cents(value: float) -> int:
+    return round(float(value) * 100)
+
+
+def _amount(value: float, currency: str) -> str:
+    """An amount in a sentence: to the cent when it is small, so it never reads $0."""
+    return money(value, currency, cents=abs(value) < 10)
+
+
+def _or_none(value: object) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
 def _quarter_months(index: pd.PeriodIndex, quarters: int) -> list[pd.PeriodIndex]:
     return [index[3 * q : 3 * q + 3] for q in range(quarters)]
 
@@ -198,6 +373,7 @@ class PlanReport:
     average_deal: float
     win_rate: float
     cycle_months: float
+    balance: pl.QuotaBalance
     capacity: pd.DataFrame | None = None
 
     # The goal's parts, as the plan names them.
@@ -216,6 +392,26 @@ class PlanReport:
     @property
     def given_goal(self) -> bool:
         return self.goals.given_goal
+
+    @property
+    def source(self) -> str:
+        return self.goals.source
+
+    @property
+    def new_business_share(self) -> float:
+        return self.goals.new_business_share
+
+    @property
+    def quota_goal(self) -> float:
+        return self.goals.quota_goal
+
+    @property
+    def revenue_plan(self) -> pd.Series:
+        return self.goals.revenue_plan
+
+    @property
+    def reconciliation(self) -> pd.DataFrame:
+        return self.goals.reconciliation
 
     @property
     def shares(self) -> pd.Series:
@@ -256,9 +452,15 @@ class PlanReport:
             "prior_year_revenue": float(self.prior.sum()),
             "growth": self.growth,
             "goal": self.goal,
+            "new_business_share": self.new_business_share,
+            "quota_goal": self.quota_goal,
+            "revenue_plan_total": _or_none(self.reconciliation.loc["Year", "revenue_plan"]),
+            "revenue_plan_difference": _or_none(self.reconciliation.loc["Year", "difference"]),
             "stretch": self.stretch,
             "over_assignment": self.over_assignment,
-            "assigned_quota": float(q["quota"].sum()),
+            "quota_target": self.balance.target,
+            "assigned_quota": self.balance.assigned,
+            "quota_difference": self.balance.difference,
             "stretch_quota": float(q["stretch_quota"].sum()),
             "reps_with_quota": len(q),
             "quota_to_ote_min": float(ratios.min()) if len(ratios) else None,
@@ -319,11 +521,28 @@ class PlanReport:
         )
         return Table(frame, percent_columns=("Change",))
 
+    def reconciliation_table(self) -> Table:
+        """Quarter by quarter: the goal, the revenue plan the stress test uses, the difference."""
+        rec = self.reconciliation
+        spans = _quarter_months(self.monthly.index, 4)
+        frame = pd.DataFrame(
+            {
+                "Months": [f"{m[0]} to {m[-1]}" for m in spans]
+                + [f"{self.monthly.index[0]} to {self.monthly.index[-1]}"],
+                "Goal": rec["goal"].to_numpy(),
+                "Revenue plan (stress test)": rec["revenue_plan"].to_numpy(),
+                "Revenue plan less goal": rec["difference"].to_numpy(),
+            },
+            index=pd.Index(rec.index, name="Quarter"),
+        )
+        return Table(frame.astype(object).where(frame.notna(), None), text_columns=("Months",))
+
     def quota_table(self) -> Table:
         """One row per rep and a total: months, quota, stretch, and the quota-to-OTE check."""
         q = self.quotas
         frame = pd.DataFrame(
             {
+                "Quota from": ["roster" if own else "share of the rest" for own in q["own_quota"]],
                 "Months employed": [str(m) for m in q["months_employed"]],
                 "Quota": q["quota"].to_numpy(),
                 "Stretch quota": q["stretch_quota"].to_numpy(),
@@ -336,6 +555,7 @@ class PlanReport:
         )
         frame.loc["Total"] = [
             "",
+            "",
             float(q["quota"].sum()),
             float(q["stretch_quota"].sum()),
             None,
@@ -345,7 +565,7 @@ class PlanReport:
         ]
         return Table(
             frame.astype(object).where(frame.notna(), None),
-            text_columns=("Months employed", "Quota to OTE", "Check"),
+            text_columns=("Quota from", "Months employed", "Quota to OTE", "Check"),
         )
 
     def capacity_table(self) -> Table | None:
@@ -443,6 +663,7 @@ class PlanReport:
         tables = {
             "Monthly goals": self.goals_table(),
             "Quarterly goals": self.quarters_table(),
+            "Goal and revenue plan": self.reconciliation_table(),
             "Quotas": self.quota_table(),
             "Monthly quotas": self.monthly_quotas_table(),
         }
@@ -463,22 +684,96 @@ class PlanReport:
         return {
             "Plan year": f"{months[0]} to {months[-1]}",
             "Reps carrying quota": f"{len(self.quotas)}",
-            "Quota assigned, as a share of the goal": pct(self.over_assignment, 0),
+            "Share of the goal the reps carry": pct(self.new_business_share, 0),
+            "Quota to assign, as a share of the reps' goal": pct(self.over_assignment, 0),
             "Stretch goal above quota": pct(self.stretch, 0),
             "Pipeline coverage": f"{self.coverage:g}x quota",
         }
 
     def goal_summary(self, currency: str) -> dict[str, str]:
         prior = self.prior
+        how = {"given": " (given)", "revenue_plan": " (the revenue plan's)", "growth": ""}
+        last_year = f"Last year's revenue ({prior.index[0]} to {prior.index[-1]})"
         return {
-            f"Last year's revenue ({prior.index[0]} to {prior.index[-1]})": money(
-                prior.sum(), currency
-            ),
-            "Growth": pct(self.growth)
-            + (" (implied by the goal given)" if self.given_goal else ""),
-            "Goal for the year": money(self.goal, currency)
-            + (" (given)" if self.given_goal else ""),
+            last_year: money(prior.sum(min_count=len(prior)), currency),
+            "Growth": pct(self.growth) + (" (implied by the goal)" if self.given_goal else ""),
+            "Goal for the year": money(self.goal, currency) + how[self.source],
+            "Share the reps must bring in as new business": pct(self.new_business_share, 0),
+            "The reps' share of the goal (what the quotas carry)": money(self.quota_goal, currency),
         }
+
+    def reconciliation_text(self, currency: str) -> str:
+        """The goal and the revenue plan in one sentence, and which one the stress test uses."""
+        year = self.reconciliation.loc["Year"]
+        if self.source == "revenue_plan":
+            return (
+                f"The goal is the revenue plan ({money(year['goal'], currency)} for the year), "
+                "so the sales plan and the stress test, which uses the revenue plan, speak of "
+                "the same sales."
+            )
+        missing = self.revenue_plan.index[self.revenue_plan.isna()]
+        if len(missing):
+            return (
+                f"The revenue plan has no revenue for {len(missing)} of the plan year's "
+                f"months ({missing[0]} first), so it cannot be set beside the goal for the "
+                "whole year; the stress test uses the revenue plan."
+            )
+        difference = float(year["difference"])
+        plan = money(year["revenue_plan"], currency)
+        goal = money(year["goal"], currency)
+        if _to_cents(difference) == 0:
+            return (
+                f"The revenue plan, which the stress test uses, comes to {plan} for the year: "
+                "the same as the goal."
+            )
+        side = "above" if difference > 0 else "below"
+        return (
+            f"The revenue plan, which the stress test uses, comes to {plan} for the year, "
+            f"{_amount(abs(difference), currency)} {side} the goal of {goal}. Set "
+            "`goal: revenue_plan` in the plan settings to make the revenue plan the goal, "
+            "or change the revenue plan, so that both speak of the same year."
+        )
+
+    def quota_summary(self, currency: str) -> dict[str, str]:
+        """The quotas assigned against the reps' share of the goal x over-assignment."""
+        b = self.balance
+        own = int(self.quotas["own_quota"].sum())
+        return {
+            "The reps' share of the goal": money(self.quota_goal, currency),
+            f"x over-assignment of {pct(self.over_assignment, 0)}: quotas to assign": money(
+                b.target, currency
+            ),
+            "Quotas assigned": money(b.assigned, currency),
+            "Of which the roster's own quotas": (
+                f"{money(float(self.quotas.loc[self.quotas['own_quota'], 'quota'].sum()), currency)}"
+                f" ({own} of {len(self.quotas)} reps)"
+            ),
+            "Check": self.balance_text(currency),
+        }
+
+    def balance_text(self, currency: str) -> str:
+        """The quotas' total against what they should add up to, in one sentence."""
+        b = self.balance
+        sharing = int((~self.quotas["own_quota"]).sum())
+        if b.status == "balanced":
+            return f"the quotas add up to {money(b.target, currency)}, as they should"
+        gap = _amount(abs(b.difference), currency)
+        if b.status == "excess":
+            carry = (
+                f"; the {sharing} rep{'s' if sharing != 1 else ''} without one carr"
+                f"{'y' if sharing != 1 else 'ies'} no quota"
+                if sharing
+                else ""
+            )
+            return (
+                f"an excess of {gap}: the roster's own quotas add up to more than the "
+                f"reps' share of the goal x over-assignment{carry}"
+            )
+        return (
+            f"a shortfall of {gap}: the roster's own quotas leave that much of the goal "
+            "x over-assignment with no rep (leave a rep's annual_quota empty to give them a "
+            "share of the rest)"
+        )
 
     def funnel_summary(self, currency: str) -> dict[str, str]:
         return {
@@ -494,10 +789,65 @@ class PlanReport:
         q = self.quotas
         return {
             "Goal": f"{money(self.goal, currency)} ({pct(self.growth)} on last year)",
-            "Quota assigned": money(q["quota"].sum(), currency),
+            "The reps' share of the goal": money(self.quota_goal, currency),
+            "Quota assigned": f"{money(q['quota'].sum(), currency)} ({self.balance_text(currency)})",
             "Stretch quotas": money(q["stretch_quota"].sum(), currency),
             "Pipeline needed": money(self.pipeline_needed, currency),
         }
+
+    def ote_text(self) -> str:
+        """The quota-to-OTE check of the whole team in one sentence."""
+        q = self.quotas[self.quotas["quota_to_ote"].notna()]
+        low, high = HEALTHY_QUOTA_TO_OTE
+        band = f"{low:g}-{high:g}x"
+        if q.empty:
+            return "No rep's on-target earnings are given, so quota to OTE is not checked."
+        outside = q[q["ote_check"].isin(["low", "high"])]
+        span = f"{q['quota_to_ote'].min():.1f}x to {q['quota_to_ote'].max():.1f}x"
+        if outside.empty:
+            every = "The rep" if len(q) == 1 else f"All {len(q)} reps"
+            return (
+                f"{every} with on-target earnings given {'has' if len(q) == 1 else 'have'} a "
+                f"full-year quota of {band} those earnings ({span}): healthy."
+            )
+        listed = ", ".join(
+            f"{r.rep} ({r.quota_to_ote:.1f}x, {r.ote_check})" for r in outside.itertuples()
+        )
+        verb = "falls" if len(outside) == 1 else "fall"
+        return (
+            f"{len(outside)} of {len(q)} reps with on-target earnings given {verb} outside "
+            f"{band}: {listed}. A quota far above 6x the pay is likely out of reach; far "
+            "below 4x, the pay is high for the sales."
+        )
+
+    def capacity_text(self, currency: str) -> str | None:
+        """What the hiring timeline's team is expected to bring in against the quotas."""
+        if self.capacity is None:
+            return None
+        year = self.capacity.loc["Year"]
+        quota, capacity, share = year["quota"], year["capacity"], year["capacity_to_quota"]
+        if pd.isna(share):
+            return "No quota is assigned for the year, so there is nothing for the team to carry."
+        head = (
+            f"Over the year the team is expected to bring in {money(capacity, currency)}, "
+            f"{pct(share, 0)} of the {money(quota, currency)} of quotas"
+        )
+        if capacity >= quota:
+            return head + ": enough to carry them."
+        return (
+            head + f", {money(quota - capacity, currency)} short: better attainment, more or "
+            "earlier hires, or lower quotas would close the gap."
+        )
+
+    def sanity_checks(self, currency: str) -> list[str]:
+        """The plan's checks in plain sentences, each from the figure it describes."""
+        checks = [
+            f"Quotas: {self.balance_text(currency)}.",
+            self.ote_text(),
+            self.reconciliation_text(currency),
+        ]
+        capacity = self.capacity_text(currency)
+        return checks if capacity is None else [*checks, capacity]
 
     def ote_note(self, rep: str) -> str:
         """A rep's quota-to-OTE check in words, for the quota chart."""
@@ -525,6 +875,11 @@ def plan_report(
 ) -> PlanReport:
     """The annual sales plan; ``growth``, ``stretch`` and ``coverage`` override the settings.
 
+    The quotas carry the reps' share of the goal (goal x ``new_business_share``)
+    x over-assignment: a rep with an annual_quota in the roster keeps it
+    (prorated to the months employed) and the reps without one share the rest;
+    :attr:`PlanReport.balance` sets the total against what it should be.
+
     With a ``hiring`` section, the quotas are checked against the team the
     hiring timeline expects; ``hiring`` passes that timeline when it is already
     worked out, otherwise it is worked out here once, for this plan's objectives.
@@ -537,7 +892,7 @@ def plan_report(
     coverage = p.coverage if coverage is None else coverage
     reps = quota_reps(client)
     quotas = pl.assign_quotas(
-        goals.goal,
+        goals.quota_goal,
         goals.shares,
         first,
         reps,
@@ -546,7 +901,7 @@ def plan_report(
         stretch=stretch,
     )
     monthly_quotas = pl.monthly_quotas(
-        goals.goal, goals.shares, first, reps, over_assignment=p.over_assignment, ramp=p.ramp
+        goals.quota_goal, goals.shares, first, reps, over_assignment=p.over_assignment, ramp=p.ramp
     )
     funnel = [(f.stage, f.conversion) for f in p.funnel]
     plans = {
@@ -599,5 +954,6 @@ def plan_report(
         average_deal=p.average_deal,
         win_rate=p.win_rate,
         cycle_months=p.cycle_months,
+        balance=pl.quota_balance(quotas, goals.quota_goal, p.over_assignment),
         capacity=capacity,
     )

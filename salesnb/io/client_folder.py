@@ -322,11 +322,14 @@ def _check_plan_and_hiring(
     """What the annual plan and the hiring timeline need beyond each table's own rules."""
     problems: list[Problem] = []
     roster = tables.get("roster")
-    reps = (
-        set(_cells(roster, "name")[~blank_cells(roster["annual_quota"])].tolist())
-        if roster is not None
-        else set()
-    )
+    # A rep: a row with an annual_quota, or one in a quota role (who shares the rest):
+    # plan.quota_roles, by default the roles in which someone has an annual_quota.
+    reps: set = set()
+    if roster is not None:
+        quoted, role = ~blank_cells(roster["annual_quota"]), _cells(roster, "role")
+        listed = settings.plan.quota_roles if settings.plan is not None else None
+        roles = set(role[quoted].tolist()) if listed is None else set(listed)
+        reps = set(_cells(roster, "name")[quoted | cell_test(role, lambda v: v in roles)].tolist())
     plan, hiring = settings.plan, settings.hiring
     if plan is not None:
         if (plan.growth is None) == (plan.goal is None):

@@ -86,7 +86,14 @@ class PlanSettings(_Model):
     """The annual sales plan: how the goal is set and what a rep's year asks of them."""
 
     growth: float | None = Field(default=None, gt=-1.0)
-    goal: float | None = Field(default=None, gt=0.0)
+    #: An amount, or "revenue_plan": the revenue plan's months are the goal.
+    goal: float | str | None = None
+    #: The share of the goal the reps carry as new business (the rest renews by
+    #: itself); read by the plan's quotas and the hiring timeline's objective alike.
+    new_business_share: float | None = Field(default=None, gt=0.0, le=1.0)
+    #: Roles whose roster rows carry quota, own or shared; None: every role in which
+    #: someone has an annual_quota.
+    quota_roles: list[str] | None = None
     seasonality: str | list[float] = "prior"
     over_assignment: float = Field(default=1.0, ge=1.0, le=3.0)
     stretch: float = Field(default=0.10, ge=0.0, le=2.0)
@@ -107,6 +114,18 @@ class PlanSettings(_Model):
             raise ValueError(f"expected 'prior', 'flat' or 12 monthly shares, got {value!r}")
         if isinstance(value, list) and len(value) != 12:
             raise ValueError(f"expected 12 monthly shares (January to December), got {len(value)}")
+        return value
+
+    @field_validator("goal")
+    @classmethod
+    def _goal(cls, value: float | str | None) -> float | str | None:
+        if isinstance(value, str) and value != "revenue_plan":
+            raise ValueError(
+                f"expected an amount above 0, or 'revenue_plan' to make the revenue plan "
+                f"the goal; got {value!r}"
+            )
+        if isinstance(value, float) and not value > 0:
+            raise ValueError(f"expected an amount above 0, got {value!r}")
         return value
 
     @field_validator("questions")
@@ -140,7 +159,8 @@ class HiringSettings(_Model):
     role: str = "Account executive"
     salary: float = Field(ge=0.0)
     burden: float | None = Field(default=None, ge=0.0, le=2.0)
-    new_business_share: float = Field(default=1.0, gt=0.0, le=1.0)
+    #: Kept for folders written before the plan had it: plan.new_business_share.
+    new_business_share: float | None = Field(default=None, gt=0.0, le=1.0)
     include_in_pro_forma: bool = False
     people_line: str = "Planned sales hires"
     recruiting_line: str = "Recruiting"

@@ -113,7 +113,8 @@ def odd_client(folder: Path, currency: str) -> Client:
     settings = yaml.safe_load((folder / "settings.yaml").read_text(encoding="utf-8"))
     settings["client"].update(name="Cedar $ Ridge $5 a_b^c", currency=currency)
     settings["streams"] = {STREAMS[k]: v for k, v in settings["streams"].items()}
-    settings["plan"]["weights"] = {REPS[k]: v for k, v in settings["plan"]["weights"].items()}
+    weights = settings["plan"].get("weights", {})
+    settings["plan"]["weights"] = {REPS[k]: v for k, v in weights.items()}
     for stage in settings["plan"]["funnel"]:
         stage["stage"] = STAGES[stage["stage"]]
     settings["hiring"]["role"] = ROLES[settings["hiring"]["role"]]

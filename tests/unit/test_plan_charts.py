@@ -101,21 +101,27 @@ class TestQuotasFigure:
         assert_allclose([b.get_x() + b.get_width() for b in stretch], q["stretch_quota"])
         assert [t.get_text() for t in ax.get_yticklabels()] == list(q["rep"])
 
-    def test_reps_outside_the_healthy_range_are_red(self, report):
+    def test_reps_outside_the_healthy_range_are_red(self, client):
+        # Tomas Aguilar's 950,000 on 140,000 of on-target earnings is 6.8x.
+        roster = client.roster.copy()
+        roster.loc[roster["name"] == "Tomás Aguilar", "on_target_earnings"] = 140_000.0
+        report = plan_report(replace(client, roster=roster))
         (ax,) = pc.quotas_figure(report, CURRENCY).axes
         q = report.quotas
         red = [to_rgba(b.get_facecolor()) == to_rgba(SCENARIO) for b in bars(ax)[: len(q)]]
         assert red == list(q["ote_check"].isin(["low", "high"]))
-        assert any(red), "the sample has one rep above 6x"
+        assert any(red), "one rep above 6x"
         notes = " ".join(t.get_text() for t in ax.texts)
-        assert "6.5x OTE, above 4-6x" in notes
+        assert "6.8x OTE, above 4-6x" in notes
         assert "part year (6 months)" in notes
 
     def test_table_totals(self, report):
         table = report.quota_table().frame
         assert table.loc["Total", "Quota"] == pytest.approx(report.quotas["quota"].sum())
-        assert table.loc["Tomás Aguilar", "Quota to OTE"] == "6.5x"
-        assert table.loc["Tomás Aguilar", "Check"] == "high"
+        # The roster's 950,000 on 200,000 of on-target earnings: 4.75x.
+        assert table.loc["Tomás Aguilar", "Quota to OTE"] == "4.8x"
+        assert table.loc["Tomás Aguilar", "Check"] == "healthy"
+        assert table.loc["Tomás Aguilar", "Quota from"] == "roster"
 
 
 class TestBusinessPlan:
@@ -143,7 +149,8 @@ class TestBusinessPlan:
         table = report.business_plan_table().frame
         assert list(table.columns) == [*report.business_plans, "Team"]
         assert table.loc["Quota", "Team"] == pytest.approx(report.quotas["quota"].sum())
-        assert table.loc["Opportunities a month", "Elena Sorensen"] == "14"
+        # 950,000 x 3.4 coverage / 28,000 a deal = 115.4 a year, 9.6 a month: 10
+        assert table.loc["Opportunities a month", "Elena Sorensen"] == "10"
 
     def test_pipeline_timing(self, client, report):
         fig = drawn(pc.pipeline_timing_figure(report, CURRENCY, client.settings.as_of_month))
@@ -231,6 +238,7 @@ class TestPlanPanel:
         summary = panel.summarize(result)
         assert list(summary.index) == [
             "Goal",
+            "The reps' share of the goal",
             "Quota assigned",
             "Stretch quotas",
             "Pipeline needed",

@@ -90,7 +90,7 @@ class TestTheWholeGate:
         problems = validate(folder)
         assert len(problems) == 1, problems  # one cause, one problem, whatever it stops
         assert "prior year" in problems[0].message
-        assert "annual sales plan" in problems[0].message
+        assert (problems[0].file, problems[0].column) == ("actuals.csv", "revenue")
 
     @pytest.mark.parametrize(
         ("old", "new", "column"),
@@ -109,7 +109,9 @@ class TestTheWholeGate:
             load_client(folder)
 
     def test_a_negative_weight(self, folder):
-        _replace(folder / "settings.yaml", "Hannah Brooks: 0.5", "Hannah Brooks: -0.5")
+        _replace(
+            folder / "settings.yaml", "# weights: {Name: 1.5}", "weights: {Hannah Brooks: -0.5}  #"
+        )
         problems = validate(folder)
         assert len(problems) == 1, problems
         assert "Hannah Brooks" in problems[0].message
