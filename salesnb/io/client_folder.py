@@ -460,7 +460,8 @@ def _read(folder: Path) -> FolderCheck:
         names[key] = fname
         problems += found
         if raw is not None:
-            frame, parse_problems = parse_table(fname, raw, spec)
+            dialect = settings.tables if settings is not None else None
+            frame, parse_problems = parse_table(fname, raw, spec, dialect)
             problems += parse_problems
             tables[key] = frame
     problems += _check_tables(tables, names)
