@@ -301,6 +301,9 @@ def _write_table(ws: Worksheet, payload: Mapping[str, Any], fmt: Formats) -> Non
                 cell.number_format = fmt.percent if in_percent else fmt.money
             else:
                 _put(cell, value)
+                if isinstance(value, str) and len(value) <= 24:
+                    # short words ("4.1x", "2027-03", "healthy") sit clear of the numbers
+                    cell.alignment = Alignment(horizontal="center")
             if subtotal or i in bold_columns:
                 cell.font = _BOLD
             if subtotal:
@@ -333,6 +336,8 @@ def _describe(payload: Mapping[str, Any]) -> str:
         across = ", ".join(columns[:6]) + f" and {len(columns) - 6} more"
     else:
         across = ", ".join(columns)
+    if rows and all(_MONTH.match(str(x)) or x == "Total" for x in rows):
+        rows = [header_text(x) for x in rows]  # as the sheet shows them
     first, last = (str(rows[0]), str(rows[-1])) if rows else ("", "")
     span = f"{first} to {last}" if len(rows) > 1 else first
     return f"{len(rows)} rows by {label.lower()} ({span}); columns: {across}"
