@@ -729,9 +729,9 @@ class PlanReport:
         side = "above" if difference > 0 else "below"
         return (
             f"The revenue plan, which the stress test uses, comes to {plan} for the year, "
-            f"{_amount(abs(difference), currency)} {side} the goal of {goal}. Set "
-            "`goal: revenue_plan` in the plan settings to make the revenue plan the goal, "
-            "or change the revenue plan, so that both speak of the same year."
+            f"{_amount(abs(difference), currency)} {side} the goal of {goal}: one of the two "
+            "needs another look, so that both speak of the same year (`goal: revenue_plan` "
+            "in the settings makes the revenue plan the goal)."
         )
 
     def quota_summary(self, currency: str) -> dict[str, str]:
@@ -834,9 +834,16 @@ class PlanReport:
         )
         if capacity >= quota:
             return head + ": enough to carry them."
+        short = f", {money(quota - capacity, currency)} short"
+        if capacity >= self.quota_goal:
+            return (
+                head + f"{short} of the quotas, though it covers the reps' share of the goal "
+                f"({money(self.quota_goal, currency)}): the quotas ask for more than the goal "
+                "needs."
+            )
         return (
-            head + f", {money(quota - capacity, currency)} short: better attainment, more or "
-            "earlier hires, or lower quotas would close the gap."
+            head + f"{short}: better attainment, more or earlier hires, or lower quotas would "
+            "close the gap."
         )
 
     def sanity_checks(self, currency: str) -> list[str]:

@@ -321,6 +321,9 @@ class TestPlanWords:
         assert ("enough to carry them" in sentence) == (year["capacity"] >= year["quota"])
         if year["capacity"] < year["quota"]:
             assert money(year["quota"] - year["capacity"]) in sentence
+            covers = year["capacity"] >= report.quota_goal
+            assert ("covers the reps' share of the goal" in sentence) == covers
+            assert (money(report.quota_goal) in sentence) == covers
         assert sentence == report.sanity_checks("USD")[-1]
 
     def test_the_key_figure_blocks(self, case):
@@ -344,3 +347,15 @@ class TestPlanWords:
         assert funnel["Share of quota the planned pipeline wins"] == pct(
             report.coverage * report.win_rate, 0
         )
+
+
+def test_a_team_short_of_the_reps_goal_is_told_how_to_close_it():
+    base = client("harbour-point")
+    weak = hiring_report(base, attainment=0.5, simulate=False)
+    report = plan_report(base, hiring=weak)
+    year = report.capacity.loc["Year"]
+    assert year["capacity"] < report.quota_goal  # the branch this test is for
+    sentence = report.capacity_text("GBP")
+    assert money(year["quota"] - year["capacity"], "GBP") in sentence
+    assert "close the gap" in sentence
+    assert "covers" not in sentence
