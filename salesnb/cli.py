@@ -80,23 +80,10 @@ def _print_problems(exc: ClientFolderError) -> None:
 
 
 def _parameter(text: str) -> tuple[str, Any]:
-    """A ``-p NAME=VALUE`` override: the value read as plain YAML (a number, a word, a list).
-
-    Anything YAML cannot read, or that a settings file refuses too (anchors, aliases,
-    object tags), is an argparse error naming the parameter, never a traceback.
-    """
-    from salesnb.io.yaml_reader import YamlError, clip, load_value, quote
-
-    key, _, value = text.partition("=")
-    if not key.strip() or "=" not in text:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, such as cut=0.3; got {quote(text)}")
-    key = key.strip()
-    try:
-        return key, load_value(value)
-    except YamlError as exc:
-        raise argparse.ArgumentTypeError(
-            f"{clip(key)}: cannot read the value {quote(value)}: {exc.message}"
-        ) from None
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    key, value = text.split("=", 1)
+    return key.strip(), yaml.safe_load(value)
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -138,10 +125,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    import signal
+
     from tqdm import tqdm
 
-    from salesnb.report import client_folders, run_batch
+    from salesnb.report import ReportError, client_folders, run_batch
+    from salesnb.report.runner import check_out_dir
 
+    try:
+        check_out_dir(Path(args.out))
+    except ReportError as exc:
+        print(f"error: --out: {exc}", file=sys.stderr)
+        return 2
     if args.all:
         folders = client_folders(args.folder) if Path(args.folder).is_dir() else []
         if not folders:
@@ -152,35 +147,51 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         folders = [Path(args.folder)]
     pdf = not args.no_pdf
-    with tqdm(
-        total=len(folders), unit="client", file=sys.stderr, disable=True if args.quiet else None
-    ) as bar:
+    try:
+        with tqdm(
+            total=len(folders), unit="client", file=sys.stderr, disable=True if args.quiet else None
+        ) as bar:
 
-        def log(line: str) -> None:
-            if not args.quiet:
-                bar.write(line, file=sys.stderr)
+            def log(line: str) -> None:
+                if not args.quiet:
+                    bar.write(line, file=sys.stderr)
 
-        batch = run_batch(
-            folders,
-            Path(args.out),
-            notebooks=args.notebook or None,
-            parameters=dict(args.param or []),
-            pdf=pdf,
-            log=log,
-            on_client_done=lambda: bar.update(1),
+            batch = run_batch(
+                folders,
+                Path(args.out),
+                notebooks=args.notebook or None,
+                parameters=dict(args.param or []),
+                pdf=pdf,
+                log=log,
+                on_client_done=lambda: bar.update(1),
+            )
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        what = (
+            "interrupted"
+            if signum == signal.SIGINT
+            else f"stopped by {signal.Signals(signum).name}"
         )
+        print(
+            f"{what}: the report in progress was dropped; every report folder keeps its last "
+            "complete pack",
+            file=sys.stderr,
+        )
+        return 128 + signum
     for message in batch.failed.values():
         print(message, file=sys.stderr)
     for result in batch.done:
         if pdf and result.pdf is None:
             print(f"note: {result.pdf_note}", file=sys.stderr)
         print(f"{result.client}: report written to {result.html}")
-    if len(folders) > 1:
+    if args.all or len(folders) > 1:
         failed = len(batch.failed)
         print(
             f"{len(batch.done)} of {len(folders)} client reports written"
-            + (f"; {failed} failed (see above)" if failed else "")
+            + (f"; {failed} failed:" if failed else "")
         )
+        for name, reason in batch.reasons.items():
+            print(f"  {name}: {reason}")
     return 0 if batch.ok else 1
 
 
@@ -303,12 +314,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
         print("interrupted", file=sys.stderr)
-        return 130
+        return 128 + signum
 
 
 if __name__ == "__main__":

@@ -27,11 +27,13 @@ session stops the command with a message saying both.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -486,10 +488,24 @@ def lab_command(
 
 
 def run_lab(command: Sequence[str]) -> int:
-    """Run JupyterLab until it stops; Ctrl-C goes to JupyterLab, which asks before stopping."""
+    """Run JupyterLab until it stops, and return its exit status.
+
+    Ctrl-C reaches JupyterLab from the terminal, and JupyterLab asks before it
+    stops, so this waits on. A request to stop this command (SIGTERM, or SIGHUP
+    when its terminal closes) is passed on, so JupyterLab shuts its kernels down.
+    """
     process = subprocess.Popen(list(command))
-    while True:
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            continue  # the terminal sent it to JupyterLab as well: JupyterLab answers it
+    passed_on = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {}
+    with contextlib.suppress(ValueError):  # handlers can only be set in the main thread
+        for signum in passed_on:
+            previous[signum] = signal.signal(signum, lambda n, _frame: process.send_signal(n))
+    try:
+        while True:
+            try:
+                return process.wait()
+            except KeyboardInterrupt:
+                continue  # the terminal sent it to JupyterLab as well: JupyterLab answers it
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -16,6 +16,22 @@ earlier good report; the failed run's executed notebooks are kept in
 ``<out>/<client>.failed/`` for inspection. :func:`run_batch` runs a whole
 folder of clients, and one failing client never stops the others.
 
+Interruption: during a run, Ctrl-C (SIGINT), SIGTERM and SIGHUP kill the
+kernels the run started at once (a cell may run on, and a kernel's own
+shutdown waits for it), then stop the run with :class:`Interrupted`; its
+clean-up removes the staging and temporary folders, and further signals wait
+for that clean-up to finish. A signal while the finished pack is being moved
+into place waits for the move, so the client's folder always holds a whole
+pack. The folders a run makes are named for the process that owns it,
+``<out>/.<client>.run-<pid>-<token>`` (the pack being written),
+``<out>/.<client>.old-<pid>-<token>`` (the earlier pack, for the moment of the
+swap) and ``salesnb-<pid>-<token>`` in the temporary folder, and each holds a
+``.salesnb-run`` file naming the process and the machine. A run that could
+not clean up (killed outright, power lost) leaves them behind; the next run
+into the same output folder removes those whose process has ended, and puts
+an earlier pack caught mid-swap back in place. Folders of a run still going,
+here or on another machine sharing the folder, are never touched.
+
 Kernels: each notebook gets a fresh kernel, but the next one is started (and
 its imports loaded) while the current notebook runs, over IPC sockets in the
 staging folder rather than TCP ports, which also keeps parallel runs from
@@ -24,12 +40,20 @@ colliding.
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
+import logging
 import os
+import re
 import shutil
+import signal
+import socket
 import tempfile
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,7 +81,17 @@ from salesnb.report.parameters import (
     notebook_parameters,
 )
 
-__all__ = ["BatchResult", "ReportResult", "client_folders", "inside", "run_batch", "run_report"]
+__all__ = [
+    "BatchResult",
+    "Interrupted",
+    "ReportResult",
+    "check_out_dir",
+    "clear_abandoned",
+    "client_folders",
+    "inside",
+    "run_batch",
+    "run_report",
+]
 
 
 @dataclass(frozen=True)
@@ -76,12 +110,24 @@ class ReportResult:
 
 @dataclass(frozen=True)
 class BatchResult:
+    """What a batch did: the reports written, and for each client folder that failed,
+    the whole message (``failed``) and why in one short line (``reasons``)."""
+
     done: list[ReportResult]
     failed: dict[str, str]
+    reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by a signal: Ctrl-C (SIGINT), SIGTERM or SIGHUP (``signum``)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
 def inside(out_dir: Path, name: str) -> Path:
@@ -91,6 +137,26 @@ def inside(out_dir: Path, name: str) -> Path:
     if target.parent != out_dir or name in {"", ".", ".."}:
         raise ReportError(f"refusing to write outside the output folder: {name!r}")
     return target
+
+
+def check_out_dir(out_dir: Path | str) -> None:
+    """Refuse an output folder that is a file, or would have to be made inside one.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile() as f:
+    ...     check_out_dir(f.name)
+    Traceback (most recent call last):
+    ...
+    salesnb.errors.ReportError: the output folder ... is a file, not a folder
+    """
+    out_dir = Path(out_dir)
+    for path in (out_dir, *out_dir.parents):
+        if path.exists():
+            if path.is_dir():
+                return
+            if path == out_dir:
+                raise ReportError(f"the output folder {out_dir} is a file, not a folder")
+            raise ReportError(f"the output folder {out_dir} cannot be made: {path} is a file")
 
 
 def _available(notebooks: Sequence[str] | None) -> list[Path]:
@@ -146,14 +212,22 @@ def run_report(
     check_parameters(client, parameters or {})
     sources = _available(notebooks)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_out_dir(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"the output folder {out_dir} cannot be made: {exc.strerror}") from None
     target = inside(out_dir, client.slug)
     failed_dir = inside(out_dir, f"{client.slug}.failed")
-    staging = Path(tempfile.mkdtemp(prefix=f".{client.slug}.", dir=out_dir.resolve()))
-    staging.chmod(0o755)
-    work = Path(tempfile.mkdtemp(prefix="salesnb-"))
     timings: dict[str, float] = {}
+    stop = _StopOnSignal()
+    staging = work = None
     try:
+        clear_abandoned(out_dir)
+        with stop.held():
+            staging = _own_folder(out_dir.resolve(), f".{client.slug}.run")
+            work = _own_folder(Path(tempfile.gettempdir()), "salesnb")
+        staging.chmod(0o755)
         (staging / "notebooks").mkdir()
         given = dict(parameters or {})
         executed = []
@@ -166,7 +240,9 @@ def run_report(
                     source, out_nb, _injected(client, source.name, given), work, cwd=staging
                 )
             except Exception as exc:  # noqa: BLE001 - any failure: keep the copy, report it
-                _keep_failed(staging, failed_dir)
+                stop.check()
+                with stop.held():
+                    _keep_failed(staging, failed_dir)
                 raise ReportError(
                     f"{client.slug}: {source.name} failed: {_short(exc)}\n"
                     f"  the executed notebook is kept for inspection in "
@@ -227,8 +303,9 @@ def run_report(
             t0 = time.perf_counter()
             pdf_path, pdf_note = write_pdf(staging / "report.html", staging / "report.pdf", work)
             timings["pdf"] = time.perf_counter() - t0
-        _replace(staging, target)
-        shutil.rmtree(failed_dir, ignore_errors=True)
+        with stop.held():
+            _replace(staging, target)
+            shutil.rmtree(failed_dir, ignore_errors=True)
         say(f"{client.slug}: report written to {target}")
         return ReportResult(
             client=s.client.name,
@@ -238,9 +315,16 @@ def run_report(
             seconds=time.perf_counter() - started,
             timings=timings,
         )
+    except Exception:
+        stop.check()  # an error on the way out of an interrupted run is the interruption
+        raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(work, ignore_errors=True)
+        for made in (staging, work):
+            if made is not None:
+                shutil.rmtree(made, ignore_errors=True)
+        if work is not None:
+            _remove_connection_files(work)
+        stop.restore()
 
 
 def _injected(client: Client, notebook: str, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -268,24 +352,341 @@ def _short(exc: BaseException) -> str:
 
 def _keep_failed(staging: Path, failed_dir: Path) -> None:
     shutil.rmtree(failed_dir, ignore_errors=True)
-    shutil.copytree(staging, failed_dir)
+    shutil.copytree(staging, failed_dir, ignore=shutil.ignore_patterns(_OWNER_FILE))
 
 
 def _replace(staging: Path, target: Path) -> None:
-    """Move the finished pack into place; the old one is removed only once the new one is there."""
+    """Move the finished pack into place; the old one is removed only once the new one is there.
+
+    The old pack is set aside as ``.<client>.old-<pid>-<token>``, named for this run,
+    so that if the process dies between the two renames the next run puts it back.
+    """
+    (staging / _OWNER_FILE).unlink(missing_ok=True)
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
+        old = target.with_name(staging.name.replace(".run-", ".old-", 1))
         target.rename(old)
     try:
+        if old is not None:
+            _mark(old)
         staging.rename(target)
     except OSError:
         if old is not None:
+            (old / _OWNER_FILE).unlink(missing_ok=True)
             old.rename(target)
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------
+# the folders a run makes, and what an interrupted or killed run leaves
+# ----------------------------------------------------------------------------
+
+#: The file in each folder a run makes that names the process owning it.
+_OWNER_FILE = ".salesnb-run"
+#: A run's folders in the output folder: the pack being written, the earlier one set aside.
+_OUT_NAME = re.compile(
+    r"^\.(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<kind>run|old)-(?P<pid>[0-9]+)-[a-z0-9_]+$"
+)
+#: A run's temporary folder (kernel sockets, the PDF printer's profile).
+_WORK_NAME = re.compile(r"^salesnb-(?P<pid>[0-9]+)-[a-z0-9_]+$")
+
+
+def _psutil() -> Any:
+    """The psutil module (IPython, and so every kernel, brings it), or None."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return psutil
+
+
+def _process_started(pid: int) -> float | None:
+    """When process ``pid`` started (seconds since the epoch), if that can be told."""
+    psutil = _psutil()
+    if psutil is None:
+        return None
+    try:
+        return float(psutil.Process(pid).create_time())
+    except psutil.Error:
+        return None
+
+
+def _mark(folder: Path) -> None:
+    """Write who owns ``folder``: this process (and when it started) on this machine."""
+    owner = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started": _process_started(os.getpid()),
+    }
+    (folder / _OWNER_FILE).write_text(json.dumps(owner) + "\n", encoding="utf-8")
+
+
+def _own_folder(parent: Path, prefix: str) -> Path:
+    """A new folder ``<prefix>-<pid>-<token>`` in ``parent``, marked as this run's."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}-{os.getpid()}-", dir=parent))
+    _mark(folder)
+    return folder
+
+
+def _abandoned(folder: Path, pid: int) -> bool:
+    """Whether ``folder``, made by a run of process ``pid``, belongs to a run that is over.
+
+    Only a process known to have ended counts: a folder made on another machine (an
+    output folder on a shared drive), by this process, or by a process that cannot be
+    looked at, is kept. A process id reused since is told apart by its start time.
+    """
+    try:
+        owner = json.loads((folder / _OWNER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        owner = {}  # the moment between making a folder and marking it, or set aside
+    if not isinstance(owner, dict):
+        return False
+    if owner.get("host", socket.gethostname()) != socket.gethostname():
+        return False
+    if owner.get("pid", pid) != pid or pid == os.getpid():
+        return False
+    psutil = _psutil()
+    if psutil is not None:
+        try:
+            now = psutil.Process(pid).create_time()
+        except psutil.NoSuchProcess:
+            return True
+        except psutil.Error:
+            return False
+        started = owner.get("started")
+        return isinstance(started, int | float) and abs(now - started) > 1.0
+    if os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def clear_abandoned(out_dir: Path | str) -> list[Path]:
+    """Remove what runs that are over left in ``out_dir`` and in the temporary folder.
+
+    A run that was killed outright leaves its staging folder in the output folder
+    and its temporary folder behind; both go. An earlier pack set aside at the
+    moment of a swap is put back when its client has no pack, and removed
+    otherwise. Folders of a run still going are never touched. Returns the
+    folders removed or put back.
+    """
+    cleared: list[Path] = []
+    out_dir = Path(out_dir)
+    for entry in _entries(out_dir):
+        found = _OUT_NAME.match(entry.name)
+        if not found or not _abandoned(entry, int(found["pid"])):
+            continue
+        target = out_dir / found["slug"]
+        try:
+            if found["kind"] == "old" and not target.exists() and not target.is_symlink():
+                (entry / _OWNER_FILE).unlink(missing_ok=True)
+                entry.rename(target)
+            else:
+                shutil.rmtree(entry)
+        except OSError:
+            continue  # another run cleared it first, or it cannot be removed: leave it
+        cleared.append(entry)
+    temp = Path(tempfile.gettempdir())
+    for entry in _entries(temp):
+        found = _WORK_NAME.match(entry.name)
+        if found and _abandoned(entry, int(found["pid"])):
+            shutil.rmtree(entry, ignore_errors=True)
+            cleared.append(entry)
+    for file, work in _connection_files_in(temp):
+        if not work.exists():
+            file.unlink(missing_ok=True)
+            cleared.append(file)
+    return cleared
+
+
+#: Kernel connection files, which the kernels' manager writes in the temporary folder.
+_CONNECTION_FILE = re.compile(r"^tmp[a-z0-9_]+\.json$")
+
+
+def _connection_files_in(temp: Path) -> list[tuple[Path, Path]]:
+    """The kernel connection files in ``temp`` for kernels of a run, with that run's
+    temporary folder (where the kernel's sockets were)."""
+    found = []
+    try:
+        files = [p for p in temp.iterdir() if _CONNECTION_FILE.match(p.name)]
+    except OSError:
+        return found
+    for file in files:
+        try:
+            if file.stat().st_size > 4096:
+                continue
+            info = json.loads(file.read_text(encoding="utf-8"))
+            socket_path = Path(info["ip"]) if info.get("transport") == "ipc" else None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            continue
+        if socket_path is None:
+            continue
+        for folder in socket_path.parents:
+            if folder.parent == temp and _WORK_NAME.match(folder.name):
+                found.append((file, folder))
+                break
+    return found
+
+
+def _remove_connection_files(work: Path) -> None:
+    """Remove the connection files of this run's kernels that nobody removed (a kernel
+    stopped while it was starting leaves its file behind)."""
+    for file, folder in _connection_files_in(work.parent):
+        if folder == work:
+            file.unlink(missing_ok=True)
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The real folders (no links) directly in ``folder``; none if it cannot be read."""
+    try:
+        return [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return []
+
+
+def _children() -> set[tuple[int, float]]:
+    """This process's child processes, as (pid, start time)."""
+    psutil = _psutil()
+    if psutil is None:
+        return set()
+    found = set()
+    try:
+        children = psutil.Process().children()
+    except psutil.Error:
+        return found
+    for child in children:
+        try:
+            found.add((child.pid, child.create_time()))
+        except psutil.Error:
+            continue
+    return found
+
+
+def _kill_started_since(before: set[tuple[int, float]]) -> None:
+    """Kill at once the processes this one started since ``before``: the run's kernels
+    (each leads a process group of its own, so what a cell started goes too), and the
+    kernel connection files nobody will clean up after them."""
+    psutil = _psutil()
+    if psutil is None:
+        return
+    try:
+        children = psutil.Process().children()
+    except psutil.Error:
+        return
+    for child in children:
+        try:
+            if (child.pid, child.create_time()) in before:
+                continue
+            files = _connection_files(child.cmdline())
+            if hasattr(os, "killpg") and os.getpgid(child.pid) == child.pid:
+                os.killpg(child.pid, signal.SIGKILL)
+            else:
+                child.kill()
+        except (psutil.Error, OSError):
+            continue
+        for file in files:
+            try:
+                file.unlink(missing_ok=True)
+            except OSError:
+                continue
+
+
+def _connection_files(command: list[str]) -> list[Path]:
+    """The kernel connection file a kernel's command line names (``-f FILE.json``)."""
+    return [
+        Path(value)
+        for flag, value in itertools.pairwise(command)
+        if flag == "-f" and value.endswith(".json")
+    ]
+
+
+class _StopOnSignal:
+    """While a run is on, Ctrl-C (SIGINT), SIGTERM and SIGHUP stop it promptly and cleanly.
+
+    The first signal kills the processes the run started (its kernels) and raises
+    :class:`Interrupted` where the run is; later ones are ignored, so the clean-up
+    that follows is never cut short. Inside :meth:`held` (steps that must finish
+    together) a signal waits for the block's end. Handlers are installed only in
+    the main thread and only over Python's own defaults, so an application that
+    handles signals itself keeps doing so; :meth:`restore` puts them back.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._holding = False
+        self._held: int | None = None
+        self._before = _children()
+        self._previous: dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        defaults = {"SIGINT": signal.default_int_handler, "SIGTERM": signal.SIG_DFL}
+        defaults["SIGHUP"] = signal.SIG_DFL
+        for name, default in defaults.items():
+            signum = getattr(signal, name, None)
+            if signum is not None and signal.getsignal(signum) is default:
+                self._previous[signum] = signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        if self.signum is not None:
+            return
+        if self._holding:
+            self._held = signum
+            return
+        self._stop(signum)
+
+    def _stop(self, signum: int) -> None:
+        self.signum = signum
+        _kill_started_since(self._before)
+        # the notebook runner's tasks, cut off mid-cell, would report the dead kernel
+        # on their way out: cancel them, take their outcome, and drop its log lines
+        logging.getLogger("papermill").addFilter(_silenced)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None:
+            for task in asyncio.all_tasks(loop):
+                task.add_done_callback(_outcome_taken)
+                task.cancel()
+        raise Interrupted(signum)
+
+    def check(self) -> None:
+        """Raise :class:`Interrupted` if a signal has stopped the run."""
+        if self.signum is not None:
+            raise Interrupted(self.signum) from None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """A block a signal never cuts in half: it takes effect when the block ends."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+            if self._held is not None and self.signum is None:
+                self._stop(self._held)
+
+    def restore(self) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous = {}
+        logging.getLogger("papermill").removeFilter(_silenced)
+
+
+def _silenced(_record: logging.LogRecord) -> bool:
+    return False
+
+
+def _outcome_taken(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def client_folders(parent: Path | str) -> list[Path]:
@@ -307,20 +708,30 @@ def run_batch(
     """Run :func:`run_report` for each client folder; a failing client never stops the others.
 
     Every folder is checked before any notebook runs, so a typo in the last
-    client is reported at once rather than after the others have run.
+    client is reported at once rather than after the others have run. A client
+    that fails leaves its earlier report as it was. Only an interruption
+    (:class:`Interrupted`, Ctrl-C) stops the batch.
     """
     say = log or (lambda _line: None)
     done: list[ReportResult] = []
     failed: dict[str, str] = {}
+    reasons: dict[str, str] = {}
     folders = [Path(f) for f in folders]
     ready = []
     taken: dict[str, str] = {}
+
+    def fail(folder: Path, message: str, reason: str) -> None:
+        failed[folder.name] = message
+        reasons[folder.name] = _one_line(folder, reason)
+
     for folder in folders:
         slug = slugify(folder.resolve().name)
         if slug in taken:
-            failed[folder.name] = (
+            fail(
+                folder,
                 f"{folder.name}: its report folder '{slug}' is already used by client folder "
-                f"'{taken[slug]}' in this run; rename one of the two folders"
+                f"'{taken[slug]}' in this run; rename one of the two folders",
+                f"its report folder '{slug}' is already used by client folder '{taken[slug]}'",
             )
             if on_client_done:
                 on_client_done()
@@ -328,7 +739,8 @@ def run_batch(
         taken[slug] = folder.name
         problems = validate(folder)
         if problems:
-            failed[folder.name] = str(ClientFolderError(folder, problems))
+            error = ClientFolderError(folder, problems)
+            fail(folder, str(error), _reason(error))
             if on_client_done:
                 on_client_done()
         else:
@@ -341,11 +753,47 @@ def run_batch(
                 )
             )
         except (ClientFolderError, ReportError) as exc:
-            failed[folder.name] = str(exc)
+            fail(folder, str(exc), _reason(exc))
             say(f"{folder.name}: FAILED")
         except Exception as exc:  # noqa: BLE001 - one broken client must not stop the others
-            failed[folder.name] = f"{folder.name}: unexpected error: {exc!r}"
+            fail(
+                folder,
+                f"{folder.name}: unexpected error: {exc!r}",
+                f"unexpected error: {exc.__class__.__name__}: {exc}",
+            )
             say(f"{folder.name}: FAILED")
         if on_client_done:
             on_client_done()
-    return BatchResult(done=done, failed=failed)
+    order = [folder.name for folder in folders]
+    return BatchResult(
+        done=done,
+        failed={name: failed[name] for name in order if name in failed},
+        reasons={name: reasons[name] for name in order if name in reasons},
+    )
+
+
+def _reason(exc: Exception) -> str:
+    """Why a client failed, short: a folder's first problem (and how many more), or the
+    first line of the message."""
+    if isinstance(exc, ClientFolderError) and exc.problems:
+        more = len(exc.problems) - 1
+        noun = "problem" if more == 1 else "problems"
+        return f"{exc.problems[0]}" + (f" (and {more} more {noun})" if more else "")
+    return str(exc)
+
+
+#: The longest reason a batch's summary gives in its one line per failed client.
+_REASON_LENGTH = 200
+
+
+def _one_line(folder: Path, text: str) -> str:
+    """``text`` as one line without the client's name in front, cut to a readable length."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    line = lines[0] if lines else "failed"
+    for name in (folder.name, slugify(folder.resolve().name)):
+        if line.startswith(f"{name}: "):
+            line = line[len(name) + 2 :]
+            break
+    if len(line) > _REASON_LENGTH:
+        line = line[: _REASON_LENGTH - 3].rstrip() + "..."
+    return line

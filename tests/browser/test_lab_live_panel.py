@@ -10,6 +10,14 @@ from the Run menu, presses the right arrow key on the "Sales under plan" slider,
 and checks that the panel's "Lost income" and both chart images change, to the
 figures the package itself computes for the new shortfall.
 
+A second test does what a consultant does in front of a client: ``salesnb lab`` on
+a client folder that is not the sample (a copy under another name, with other
+figures), opened on the stress test through the command's own JupyterLab (whose
+settings alone must keep the news pop-up away). It checks that the page shows
+that client's figures before anything runs, that no line of code is on screen
+before or after Run All, and that a slider move changes the figures to the
+package's own for that client.
+
 It needs the ``playwright`` Python package (its driver only: no browser is
 downloaded, the system's Chromium is used) and is skipped without it or without
 Chromium. Screenshots of the panel before and after the move are kept in the
@@ -19,6 +27,7 @@ test's temporary folder, which a failure names.
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import re
@@ -34,6 +43,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from salesnb import paths
@@ -70,12 +80,13 @@ class Deadline:
     """One time budget shared by every wait of the test."""
 
     def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
         self.end = time.monotonic() + seconds
 
     def left(self) -> float:
         left = self.end - time.monotonic()
         if left <= 0:
-            pytest.fail(f"the browser test ran over its {BUDGET_S:.0f} s budget")
+            pytest.fail(f"the browser test ran over its {self.seconds:.0f} s budget")
         return left
 
     def ms(self, cap_s: float) -> float:
@@ -100,8 +111,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _isolated_env(home: Path) -> dict[str, str]:
-    """This environment with HOME and every Jupyter, IPython, matplotlib folder in ``home``."""
+def _isolated_env(home: Path, disable_news: bool = True) -> dict[str, str]:
+    """This environment with HOME and every Jupyter, IPython, matplotlib folder in ``home``.
+
+    ``disable_news`` writes the user configuration that keeps the news pop-up away; a
+    session opened with ``salesnb lab`` must not need it.
+    """
     env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
     folders = {
         "HOME": home,
@@ -118,6 +133,8 @@ def _isolated_env(home: Path) -> dict[str, str]:
         folder.mkdir(parents=True, exist_ok=True)
     env.update({name: str(folder) for name, folder in folders.items()})
     env["JUPYTER_PLATFORM_DIRS"] = "1"
+    if not disable_news:
+        return env
     labconfig = folders["JUPYTER_CONFIG_DIR"] / "labconfig"
     labconfig.mkdir(exist_ok=True)
     (labconfig / "page_config.json").write_text(
@@ -179,26 +196,31 @@ def _jupyterlab(tmp: Path, env: dict[str, str], deadline: Deadline) -> Iterator[
         )
     lab = Lab(url=f"http://127.0.0.1:{port}", token=token, log=log, process=process)
     try:
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {process.returncode}:\n{lab.log_tail()}")
-            if deadline.left() < BUDGET_S / 2:
-                pytest.fail(f"JupyterLab did not answer in time:\n{lab.log_tail()}")
-            try:
-                with opener.open(f"{lab.url}/api/status?token={token}", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
+        _wait_until_serving(lab, deadline, keep_s=BUDGET_S / 2)
         yield lab
     finally:
         _stop(process)
 
 
-def _expected_lost_income(cut: float) -> str:
+def _wait_until_serving(lab: Lab, deadline: Deadline, keep_s: float) -> None:
+    """Wait for the server's status page, leaving at least ``keep_s`` of the budget."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
+    while True:
+        if lab.process.poll() is not None:
+            pytest.fail(f"JupyterLab exited with {lab.process.returncode}:\n{lab.log_tail()}")
+        if deadline.left() < keep_s:
+            pytest.fail(f"JupyterLab did not answer in time:\n{lab.log_tail()}")
+        try:
+            with opener.open(f"{lab.url}/api/status?token={lab.token}", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+
+
+def _expected_lost_income(cut: float, folder: Path = paths.SAMPLE_CLIENT) -> str:
     """The panel's "Lost income" for ``cut``, as the package itself computes it."""
-    client = load_client(paths.SAMPLE_CLIENT)
+    client = load_client(folder)
     st = client.settings.stress_test
     report = stress_report(
         client,
@@ -340,6 +362,211 @@ def test_moving_the_sales_slider_redraws_the_live_panel(tmp_path):
             if lab.process.poll() is not None:
                 print(f"JupyterLab stopped early, exit status {lab.process.returncode}")
             print(f"screenshots in {tmp_path}\nJupyterLab's log:\n{lab.log_tail()}")
+            raise
+        finally:
+            browser.close()
+
+
+# -- a client's session, opened by the command ---------------------------------
+
+#: The session test's budget: the command first runs the three notebooks on the client.
+SESSION_BUDGET_S = 180.0
+CLIENT_NAME = "Birch Lane Analytics"
+
+
+def _other_client(parent: Path) -> Path:
+    """A copy of the sample client under another name, with 10% more planned revenue."""
+    folder = parent / "birch-lane"
+    shutil.copytree(paths.SAMPLE_CLIENT, folder)
+    settings = folder / "settings.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "name: Cedar Ridge Technology" in text
+    settings.write_text(
+        text.replace("name: Cedar Ridge Technology", f"name: {CLIENT_NAME}"), encoding="utf-8"
+    )
+    plan = folder / "revenue_plan.csv"
+    with plan.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["revenue"] = str(round(float(row["revenue"]) * 1.1))
+    with plan.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder
+
+
+@contextlib.contextmanager
+def _salesnb_lab(tmp: Path, client: Path, env: dict[str, str], deadline: Deadline) -> Iterator[Lab]:
+    """``salesnb lab CLIENT --notebook 02`` as a consultant types it; stopped on leaving."""
+    port, token = _free_port(), secrets.token_hex(16)
+    log = tmp / "salesnb-lab.log"
+    command = [
+        sys.executable,
+        "-m",
+        "salesnb.cli",
+        "lab",
+        str(client),
+        "--dir",
+        str(tmp / "sessions"),
+        "--notebook",
+        "02",
+        "--no-browser",
+        "--port",
+        str(port),
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=tmp,
+            env={**env, "JUPYTER_TOKEN": token},
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    lab = Lab(url=f"http://127.0.0.1:{port}", token=token, log=log, process=process)
+    try:
+        _wait_until_serving(lab, deadline, keep_s=SESSION_BUDGET_S / 2)
+        yield lab
+    finally:
+        _stop(process)
+
+
+#: The code inputs of the current notebook that take room on screen (their first line).
+CODE_ON_SCREEN = """notebook => [...notebook.querySelectorAll('.jp-CodeCell .jp-Cell-inputWrapper')]
+    .filter(wrapper => wrapper.getClientRects().length > 0)
+    .map(wrapper => wrapper.innerText.trim().split('\\n')[0])"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    find_chromium() is None,
+    reason="no Chromium on this machine (on Debian or Ubuntu: apt-get install chromium)",
+)
+def test_a_client_session_opened_by_the_command_shows_no_code_and_stays_live(tmp_path):
+    deadline = Deadline(SESSION_BUDGET_S)
+    expect = sync_api.expect
+    client = _other_client(tmp_path / "clients")
+    cut_before = load_client(client).settings.stress_test.cut
+    cut_after = cut_before + PRESSES * 0.01
+    lost_before = _expected_lost_income(cut_before, client)
+    lost_after = _expected_lost_income(cut_after, client)
+    assert lost_before != lost_after
+    assert lost_before != _expected_lost_income(cut_before)  # not the sample's figure
+    names = ("opened", "before", "after", "failure")
+    shots = {name: tmp_path / f"session-{name}.png" for name in names}
+    env = _isolated_env(tmp_path / "home", disable_news=False)
+
+    with (
+        _salesnb_lab(tmp_path, client, env, deadline) as lab,
+        sync_api.sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(
+            executable_path=find_chromium(), args=CHROMIUM_ARGS, headless=True, env=env
+        )
+        page = None
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(deadline.ms(20))
+            # The address the command prints; its --notebook opens the stress test.
+            page.goto(f"{lab.url}/?token={lab.token}", timeout=deadline.ms(30))
+            notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+            idle = page.get_by_role("button", name=re.compile(r"\(ipykernel\) \| Idle$"))
+            expect(page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")).to_have_text(
+                STRESS_TEST, timeout=deadline.ms(30)
+            )
+            expect(notebook.locator(".jp-Cell").first).to_be_visible(timeout=deadline.ms(30))
+            expect(idle).to_be_visible(timeout=deadline.ms(30))
+
+            # Every code cell of the session's notebook, once JupyterLab has drawn them all.
+            session_nb = nbformat.read(tmp_path / "sessions" / "birch-lane" / STRESS_TEST, 4)
+            code_cells = sum(cell.cell_type == "code" for cell in session_nb.cells)
+            assert code_cells >= 10
+
+            def no_code_on_screen() -> None:
+                expect(notebook.locator(".jp-CodeCell")).to_have_count(code_cells)
+                assert notebook.evaluate(CODE_ON_SCREEN) == []
+                expect(notebook.locator(".jp-CodeCell .cm-editor:visible")).to_have_count(0)
+                expect(notebook.locator(".jp-InputPlaceholder:visible")).to_have_count(0)
+
+            # Before anything runs: this client's figures, and no code.
+            heading = notebook.get_by_text(re.compile(f"^{CLIENT_NAME}: stress test of the plan"))
+            expect(heading).to_be_visible()
+            expect(notebook).not_to_contain_text("Cedar Ridge")
+            expect(notebook.locator(".jp-OutputArea-output img").first).to_be_visible()
+            no_code_on_screen()
+            page.screenshot(path=shots["opened"])
+
+            def menu(top: str, item: str) -> None:
+                page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{top}$")).click(
+                    timeout=deadline.ms(10)
+                )
+                label = page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{item}$"))
+                page.locator(".lm-Menu-item", has=label).click(timeout=deadline.ms(10))
+
+            # The code's prompts are hidden with it; the results' numbers (hidden too, but in
+            # the page) come from the run on the client's folder. Clear them: the same numbers
+            # again say this run has reached every cell.
+            prompts = notebook.locator(".jp-OutputArea-executeResult .jp-OutputPrompt")
+            stored = prompts.all_text_contents()
+            assert len(stored) >= 5 and all(re.fullmatch(r"\[\d+\]:", p) for p in stored), stored
+            menu("Edit", "Clear Outputs of All Cells")
+            expect(notebook.locator(".jp-OutputArea-output")).to_have_count(
+                0, timeout=deadline.ms(10)
+            )
+            menu("Run", "Run All Cells")
+            panel = (
+                notebook.locator(".widget-vbox")
+                .filter(has=page.locator(".widget-slider", has_text="Sales under plan"))
+                .first
+            )
+            panel.wait_for(state="attached", timeout=deadline.ms(60))
+            expect(prompts).to_have_text(stored, timeout=deadline.ms(60))
+            expect(idle).to_be_visible(timeout=deadline.ms(20))
+
+            stderr = notebook.locator('[data-mime-type="application/vnd.jupyter.stderr"]')
+            assert stderr.count() == 0, stderr.all_inner_texts()
+            assert notebook.get_by_text("Error displaying widget").count() == 0
+            expect(heading).to_be_visible()
+            no_code_on_screen()
+            # The session's own settings keep JupyterLab's news question away.
+            expect(page.get_by_text("official Jupyter news")).to_have_count(0)
+
+            scroll_to_top = "element => element.scrollIntoView({block: 'start'})"
+            panel.evaluate(scroll_to_top)
+            sales = panel.locator(".widget-slider").filter(has_text="Sales under plan")
+            lost_income = panel.locator(
+                "tr", has=page.locator("th", has_text=re.compile(r"^Lost income$"))
+            ).locator("td")
+            charts = panel.locator("img")
+            expect(sales.locator(".widget-readout")).to_have_text(f"{cut_before:.0%}")
+            expect(lost_income).to_have_text(lost_before)
+            expect(charts).to_have_count(2)
+            charts_before = _settle(idle, charts, deadline)
+            page.screenshot(path=shots["before"])
+
+            sales.locator(".noUi-handle").focus()
+            for _ in range(PRESSES):
+                page.keyboard.press("ArrowRight")
+
+            expect(sales.locator(".widget-readout")).to_have_text(f"{cut_after:.0%}")
+            expect(lost_income).to_have_text(lost_after, timeout=deadline.ms(20))
+            charts_after = _settle(idle, charts, deadline)
+            expect(lost_income).to_have_text(lost_after)
+            panel.evaluate(scroll_to_top)
+            no_code_on_screen()
+            page.screenshot(path=shots["after"])
+            assert all(a != b for a, b in zip(charts_before, charts_after, strict=True)), (
+                f"a chart did not change; see {shots['before']} and {shots['after']}"
+            )
+        except BaseException:
+            if page is not None:
+                with contextlib.suppress(Exception):
+                    page.screenshot(path=shots["failure"], timeout=5000)
+            if lab.process.poll() is not None:
+                print(f"salesnb lab stopped early, exit status {lab.process.returncode}")
+            print(f"screenshots in {tmp_path}\nthe command's log:\n{lab.log_tail()}")
             raise
         finally:
             browser.close()
