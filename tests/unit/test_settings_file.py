@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -617,6 +618,18 @@ def test_a_windows_1252_file_reads_with_a_note_and_its_settings(tmp_path):
     assert settings.client.name == "Cèdre Ridge Œuvres €"
     [note] = problems
     assert note.note and note.file == FILE and "Windows-1252" in note.message
+
+
+def test_a_client_folder_whose_settings_are_windows_1252_loads_with_the_note(tmp_path):
+    from salesnb.io import check_folder
+
+    folder = Path(shutil.copytree(SAMPLE_CLIENT, tmp_path / "cedar-ridge"))
+    text = edited("name: Cedar Ridge Technology", "name: Cèdre Ridge Technology")
+    (folder / FILE).write_bytes(text.encode("cp1252"))
+    checked = check_folder(folder)
+    assert checked.problems == []
+    assert checked.client is not None and checked.client.name == "Cèdre Ridge Technology"
+    assert [(n.file, n.note) for n in checked.notes] == [(FILE, True)]
 
 
 def test_a_windows_1252_file_with_an_error_gives_both(tmp_path):
