@@ -80,10 +80,23 @@ def _print_problems(exc: ClientFolderError) -> None:
 
 
 def _parameter(text: str) -> tuple[str, Any]:
-    if "=" not in text:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    key, value = text.split("=", 1)
-    return key.strip(), yaml.safe_load(value)
+    """A ``-p NAME=VALUE`` override: the value read as plain YAML (a number, a word, a list).
+
+    Anything YAML cannot read, or that a settings file refuses too (anchors, aliases,
+    object tags), is an argparse error naming the parameter, never a traceback.
+    """
+    from salesnb.io.yaml_reader import YamlError, clip, load_value, quote
+
+    key, _, value = text.partition("=")
+    if not key.strip() or "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, such as cut=0.3; got {quote(text)}")
+    key = key.strip()
+    try:
+        return key, load_value(value)
+    except YamlError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{clip(key)}: cannot read the value {quote(value)}: {exc.message}"
+        ) from None
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
