@@ -332,6 +332,21 @@ def _revenue_plan_client():
     return _REVENUE_PLAN_CLIENT[0]
 
 
+class TestFiscalYearFromApril:
+    def test_given_shares_follow_the_plan_months(self):
+        # Harbour Point's shares are given January to December (9, 9, 9, 8, 9, 9, 7,
+        # 5, 8, 9, 9, 6: 97 in all) for a year from April: April carries 8/97, August
+        # 5/97, and each month's share in the table is its goal over the year's.
+        plan = plan_report(load_client(HARBOUR))
+        table = plan.tables()["Monthly goals"].frame
+        assert table.index[0] == "2027-04"
+        assert table.loc["2027-04", "Share of the year"] == pytest.approx(8 / 97)
+        assert table.loc["2027-08", "Share of the year"] == pytest.approx(5 / 97)
+        assert_allclose(
+            table["Goal"].iloc[:-1] / plan.goal, table["Share of the year"].iloc[:-1], atol=1e-8
+        )
+
+
 class TestLateHires:
     def test_a_late_hire_keeps_the_month_its_requisition_was_due(self):
         # Harbour Point needs a third rep's worth from January 2028: ramp 4 and lead
