@@ -85,10 +85,16 @@ def main(argv: list[str]) -> int:
         )
     if command == "lab":
         # A client's live session. Run from the user's folder, so the client folder and
-        # sessions/ are where they typed them; Ctrl-C is JupyterLab's to answer, so wait on.
+        # sessions/ are where they typed them; Ctrl-C is JupyterLab's to answer, so wait on;
+        # a request to stop this command is passed on, so the session stops with it.
+        import signal
+
         env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
         env.pop("MPLBACKEND", None)
         session = subprocess.Popen([str(BIN / "salesnb"), "lab", *rest], env=env)
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), lambda n, _frame: session.send_signal(n))
         while True:
             try:
                 return session.wait()

@@ -37,7 +37,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -307,6 +307,31 @@ def _prepare(source: Path, staging: Path, client_dir: Path, work: Path) -> None:
     _sign(target)
 
 
+@contextlib.contextmanager
+def _interrupted_by_stop_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into KeyboardInterrupt, as Ctrl-C is, while the notebooks run.
+
+    So a build that is asked to stop still removes its staging folder. Only default
+    handlers are replaced, and only in the main thread; they are put back on leaving.
+    """
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None or signal.getsignal(signum) is not signal.SIG_DFL:
+            continue
+        with contextlib.suppress(ValueError):  # not the main thread
+            previous[signum] = signal.signal(signum, interrupt)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def _read_session(folder: Path) -> dict[str, Any]:
     return _read_json(folder / SESSION_FILE)
 
@@ -388,7 +413,7 @@ def build_session(
     work = Path(tempfile.mkdtemp(prefix="salesnb-session-"))
     try:
         say(f"{folder.name}: running the notebooks on the client folder")
-        with ThreadPoolExecutor(max_workers=RUNNERS) as pool:
+        with _interrupted_by_stop_signals(), ThreadPoolExecutor(max_workers=RUNNERS) as pool:
             runs = [pool.submit(_prepare, src, staging, client_dir, work) for src in sources]
             failures = [str(run.exception()) for run in runs if run.exception() is not None]
         if failures:
