@@ -195,14 +195,12 @@ _ALL_GROUPS = _SPACES + "'"
 
 @dataclass(frozen=True)
 class _Format:
-    """How a file writes numbers: its decimal mark ("." or ","), its thousands
+    """How a file writes numbers: its decimal mark ("." or ",") and its thousands
     separator (None: "," or "." - whichever is not the decimal mark - or a space or
-    an apostrophe), and where that came from ("settings", "file", "workbook" or
-    "default")."""
+    an apostrophe)."""
 
     decimal: str
     thousands: str | None
-    source: str
 
     @property
     def groups(self) -> str:
@@ -249,8 +247,8 @@ _AS_IS = {
     ",": _shape_table({_WHOLE}),
 }
 
-_US = _Format(".", ",", "default")  # what the number parsers read on their own
-_WORKBOOK = _Format(".", "", "workbook")  # an Excel number cell, as excel_cell writes it
+_US = _Format(".", ",")  # what the number parsers read on their own
+_WORKBOOK = _Format(".", "")  # an Excel number cell, as excel_cell writes it
 
 _CURRENCY_AT_ENDS = re.compile(r"^[$€£¥]|[$€£¥]$")
 _NUMBER = re.compile(
@@ -361,14 +359,11 @@ def _not_read(shown: str, digits: str, exponent: str, shape: int, fmt: _Format) 
         return f"expected a number, got {shown!r}"
     needs = _decimal_of(shape)
     if needs is not None and needs != fmt.decimal:
-        where = (
-            "settings.yaml says (tables: decimal)"
-            if fmt.source == "settings"
-            else "the rest of the file has"
-        )
+        mark = _MARK_NAMES[fmt.decimal]
         return (
-            f"expected a number with a decimal {_MARK_NAMES[fmt.decimal]}, as {where}; "
-            f"got {shown!r}"
+            f"expected a number with a decimal {mark}, got {shown!r}: the file's numbers are "
+            f"read with a decimal {mark} (settings.yaml can say otherwise: "
+            f"tables: {{decimal: '{needs}'}})"
         )
     if fmt.thousands == "":
         return (
@@ -1128,8 +1123,13 @@ def _csv_records(
     bad: list[tuple[int, str]] = []
     what = _DELIMITERS.get(delimiter, repr(delimiter))
     example = " (such as 1,500 or Insurance, liability)" if delimiter == "," else ""
+    longer = [len(r) > width for r in records[1:]]
+    filled = [any(v.strip() for v in r) for r in records[1:]]
+    # Empty values past the header are a delimiter at the end of every line (some
+    # exports write one), unless only a few rows have them: then a value moved over.
+    trailing = sum(longer) * 2 > max(sum(filled), 1)
     for i, record in enumerate(records):
-        if len(record) > width and any(v.strip() for v in record[width:]):
+        if len(record) > width and (not trailing or any(v.strip() for v in record[width:])):
             cells[i, :] = INVALID
             bad.append(
                 (
@@ -1429,7 +1429,7 @@ def _numbers_of(
     make INVALID without a problem of their own), and the problems (and note) about
     the file's numbers as a whole."""
     decimal, thousands = _setting(dialect)
-    groups = _Format(".", thousands, "").groups
+    groups = _Format(".", thousands).groups
     scans: dict[str, tuple[_Scan, np.ndarray | None, np.ndarray | None]] = {}
     order: list[str] = []
     for col in spec.columns:
@@ -1442,7 +1442,7 @@ def _numbers_of(
         scans[col.name] = (_scan_column(texts, check == "fraction", groups), text_at, None)
         order.append(col.name)
     if decimal is not None:
-        return _Format(decimal, thousands, "settings"), scans, []
+        return _Format(decimal, thousands), scans, []
 
     # The decimal mark from the cells: those only one mark reads are evidence; those
     # both read, differently, are open (1.500) unless the evidence settles them.
@@ -1508,13 +1508,13 @@ def _numbers_of(
                     note=True,
                 )
             )
-        return _Format(decimal, thousands, "file"), scans, problems
+        return _Format(decimal, thousands), scans, problems
     if found["open"]:
         row, _, col_name, text = first("open")
         more = count("open") - 1
         problems.append(Problem(name, _open_number(text, more), row, col_name))
         silence(kinds["open"])
-    return _Format(".", thousands, "default"), scans, problems
+    return _Format(".", thousands), scans, problems
 
 
 _SAY_WHICH = (

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from strategies import NUMBER_CELL
 
 from salesnb.errors import Problem
+from salesnb.io.settings import TableDialect
 from salesnb.io.tables import (
     INVALID,
     CellError,
@@ -47,6 +48,7 @@ from salesnb.io.tables import (
 )
 
 M = pd.Period
+US = TableDialect(decimal=".", thousands=",")  # how the parsers on their own read numbers
 
 SPEC = TableSpec(
     "deals",
@@ -220,19 +222,52 @@ class TestParseTable:
         assert all(same(a, b) for a, b in zip(frame["x"].tolist(), values, strict=True))
 
 
+NUMBER_PARSERS = st.sampled_from([parse_number, parse_money, parse_fraction, parse_integer])
+
+
 @settings(max_examples=150, deadline=None)
-@given(
-    cells=st.lists(NUMBER_CELL, max_size=40),
-    parse=st.sampled_from([parse_number, parse_money, parse_fraction, parse_integer]),
-    needs_value=st.booleans(),
-)
+@given(cells=st.lists(NUMBER_CELL, max_size=40), parse=NUMBER_PARSERS, needs_value=st.booleans())
 def test_a_column_of_numbers_reads_as_its_cells_one_by_one(cells, parse, needs_value):
+    # The parsers on their own read a decimal point with commas between thousands:
+    # a file said to write numbers so reads exactly as its cells through them.
     column = Column("x", parse, needs_value=needs_value)
     rows = list(range(2, len(cells) + 2))
-    frame, problems = parse_table("t.csv", raw_table({"x": cells}, rows), TableSpec("t", (column,)))
+    raw = raw_table({"x": cells}, rows)
+    frame, problems = parse_table("t.csv", raw, TableSpec("t", (column,)), US)
     values, expected = one_by_one(cells, column, rows)
     assert [(p.row, p.message) for p in problems] == [(p.row, p.message) for p in expected]
     assert all(same(a, b) for a, b in zip(frame["x"].tolist(), values, strict=True))
+
+
+DIALECTS = [
+    TableDialect(decimal=decimal, thousands=thousands)
+    for decimal in ".,"
+    for thousands in ("", ",", ".", " ", "'", None)
+    if thousands != decimal
+]
+MARKED_CELL = st.one_of(
+    NUMBER_CELL,
+    st.text(alphabet=st.sampled_from([*"0123456789,.' -%$", "\u00a0", "\u202f", "€"]), max_size=14),
+)
+LONG = " " * 70  # more than the column-at-once machine reads: the cell-by-cell reader's
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cells=st.lists(MARKED_CELL, max_size=30),
+    parse=NUMBER_PARSERS,
+    dialect=st.sampled_from(DIALECTS),
+)
+def test_numbers_in_any_dialect_read_at_once_as_one_by_one(cells, parse, dialect):
+    # Every cell padded past what the machine reads goes to the cell-by-cell reader,
+    # which must agree with the machine on the same cells, value and message alike.
+    column = Column("x", parse, needs_value=False)
+    spec, rows = TableSpec("t", (column,)), list(range(2, len(cells) + 2))
+    frame, problems = parse_table("t.csv", raw_table({"x": cells}, rows), spec, dialect)
+    padded = [LONG + c if c.strip() else c for c in cells]
+    slow, slow_problems = parse_table("t.csv", raw_table({"x": padded}, rows), spec, dialect)
+    assert problems == slow_problems
+    assert all(same(a, b) for a, b in zip(frame["x"].tolist(), slow["x"].tolist(), strict=True))
 
 
 # ----------------------------------------------------------------------------
