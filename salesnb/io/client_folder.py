@@ -30,7 +30,7 @@ import pandas as pd
 
 from salesnb.errors import ClientFolderError, Problem
 from salesnb.io.readiness import PARTS, calculation_problems, parts
-from salesnb.io.settings import SETTINGS_FILE, Settings, read_settings
+from salesnb.io.settings import SETTINGS_FILE, Settings, read_settings, rough_settings
 from salesnb.io.tables import (
     Column,
     TableSpec,
@@ -465,8 +465,9 @@ def _read(folder: Path) -> FolderCheck:
             problems += parse_problems
             tables[key] = frame
     problems += _check_tables(tables, names)
-    if settings is not None:
-        problems += _check_cross(settings, tables, names)
+    rough = settings if settings is not None else rough_settings(folder / SETTINGS_FILE)
+    if rough is not None:  # with bad settings, the rules of the settings that are fine
+        problems += _check_cross(rough, tables, names)
     notes = [p for p in problems if p.note]
     problems = [p for p in problems if not p.note]
     if problems or settings is None or len(tables) < len(TABLES):

@@ -37,7 +37,7 @@ from salesnb.io.yaml_reader import (
     read_text,
 )
 
-__all__ = ["PLANNING_QUESTIONS", "SETTINGS_FILE", "Settings", "read_settings"]
+__all__ = ["PLANNING_QUESTIONS", "SETTINGS_FILE", "Settings", "read_settings", "rough_settings"]
 
 SETTINGS_FILE = "settings.yaml"
 
@@ -533,3 +533,37 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Problem]]:
     if any(not p.note for p in problems):
         return None, problems
     return settings, problems
+
+
+#: Placeholders for required settings that failed, so the rules between the other
+#: settings and the tables can still run (never used for a figure).
+_STAND_INS: dict[str, Any] = {"client": {"name": "client"}}
+
+
+def rough_settings(path: Path) -> Settings | None:
+    """The settings with every top-level setting that fails left out (or stood in for).
+
+    Only for checking: when ``settings.yaml`` has a problem, the rules between the
+    settings that are fine and the tables (a stream the settings do not know, a
+    month outside the plan) still run, so one pass lists every problem. None when
+    the file cannot be read at all, or the plan's months cannot be known.
+    """
+    text, _ = read_text(path, path.name)
+    if text is None:
+        return None
+    try:
+        raw = construct(compose(text)[0])
+    except YamlError:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    for _ in range(3):  # a stand-in or a dropped section can uncover one more failing key
+        try:
+            return Settings.model_validate(raw)
+        except ValidationError as exc:
+            failing = {err["loc"][0] for err in exc.errors() if err["loc"]}
+            if failing & {"fiscal_year_start", "as_of", "horizon_months", "streams"}:
+                return None  # the months or the streams themselves are in doubt
+            raw = {k: v for k, v in raw.items() if k not in failing}
+            raw.update({k: v for k, v in _STAND_INS.items() if k in failing})
+    return None

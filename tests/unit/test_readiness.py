@@ -129,3 +129,28 @@ class TestTheWholeGate:
         assert len(problems) == 1
         assert "ZeroDivisionError" in problems[0].message
         assert "pro forma and stress test" in problems[0].message
+
+
+class TestOnePass:
+    def test_a_bad_setting_never_hides_a_typo_in_a_table(self, folder):
+        _replace(folder / "settings.yaml", "  cut: 0.25 ", "  cut: 1.25 ")
+        _replace(folder / "settings.yaml", "  currency: USD", '  currency: ""')
+        _replace(
+            folder / "revenue_plan.csv", "2027-03,Support contracts", "2027-03,Suport contracts"
+        )
+        located = {(p.file, p.row, p.column) for p in validate(folder)}
+        assert located == {
+            ("settings.yaml", 7, "client.currency"),
+            ("settings.yaml", 26, "stress_test.cut"),
+            ("revenue_plan.csv", 13, "stream"),
+        }
+
+    def test_with_the_months_in_doubt_the_month_rules_wait(self, folder):
+        _replace(
+            folder / "settings.yaml", 'fiscal_year_start: "2027-01"', 'fiscal_year_start: "2027-1"'
+        )
+        _replace(
+            folder / "revenue_plan.csv", "2027-03,Support contracts", "2027-03,Suport contracts"
+        )
+        problems = validate(folder)
+        assert [(p.file, p.column) for p in problems] == [("settings.yaml", "fiscal_year_start")]
