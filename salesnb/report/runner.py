@@ -63,7 +63,7 @@ import pandas as pd
 
 from salesnb import paths
 from salesnb.errors import ClientFolderError, ReportError
-from salesnb.io import Client, load_client, slugify, validate
+from salesnb.io import PARTS, Client, load_client, parts, slugify, validate
 from salesnb.report.kernels import execute_notebook
 from salesnb.report.pack import (
     combined,
@@ -210,7 +210,7 @@ def run_report(
         )
     client = load_client(folder)
     check_parameters(client, parameters or {})
-    sources = _available(notebooks)
+    sources, left_out = _included(_available(notebooks), client, asked=bool(notebooks))
     out_dir = Path(out_dir)
     check_out_dir(out_dir)
     try:
@@ -262,6 +262,7 @@ def run_report(
                 "currency": s.client.currency,
                 "as_of": s.as_of.isoformat(),
                 "plan_start": s.fiscal_year_start,
+                "not_included": list(left_out),
             },
             **{name: rec["figures"] for name, rec in sections.items()},
             "software": stated,
@@ -294,7 +295,7 @@ def run_report(
         title = f"{s.client.name}: sales-leadership report"
         names = [src.name for src in sources]
         write_html(
-            combined(inputs_html(client, stated, names), executed, title),
+            combined(inputs_html(client, stated, names, left_out), executed, title),
             staging / "report.html",
         )
         timings["html, json, excel"] = time.perf_counter() - t0
@@ -325,6 +326,24 @@ def run_report(
         if work is not None:
             _remove_connection_files(work)
         stop.restore()
+
+
+def _included(
+    sources: list[Path], client: Client, *, asked: bool
+) -> tuple[list[Path], dict[str, str]]:
+    """The notebooks whose part of the report the client's folder includes, and for
+    each part left out, what to add; a notebook asked for by name must be included."""
+    included = parts(client.settings)
+    kept = [s for s in sources if included.get(NOTEBOOK_SECTIONS.get(s.name, ""), True)]
+    left_out = {p.title: p.to_add for p in PARTS if not included[p.key]}
+    if asked and len(kept) < len(sources):
+        refused = [s.name for s in sources if s not in kept]
+        keys = [NOTEBOOK_SECTIONS[n] for n in refused]
+        reasons = "; ".join(f"{p.title}: {p.to_add}" for p in PARTS if p.key in keys)
+        raise ReportError(
+            f"{client.slug}: {', '.join(refused)} not included for this client ({reasons})"
+        )
+    return kept, left_out
 
 
 def _injected(client: Client, notebook: str, given: Mapping[str, Any]) -> dict[str, Any]:
