@@ -14,7 +14,7 @@ calculation that needs it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,16 +65,19 @@ def parts(settings: Settings) -> dict[str, bool]:
     }
 
 
-def _runs(client: Client) -> list[tuple[str, Callable[[], Any]]]:
+def _runs(
+    client: Client, overrides: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[str, Callable[[], Any]]]:
     from salesnb.analysis import hiring_report, plan_report, stress_report
 
     included = parts(client.settings)
+    given = {key: dict(overrides.get(key, {})) for key in included}
     runs: list[tuple[str, Callable[[], Any]]] = []
     if included["plan"]:
-        runs.append(("plan", lambda: plan_report(client)))
-    runs.append(("stress_test", lambda: stress_report(client)))
+        runs.append(("plan", lambda: plan_report(client, **given["plan"])))
+    runs.append(("stress_test", lambda: stress_report(client, **given["stress_test"])))
     if included["hiring"]:
-        runs.append(("hiring", lambda: hiring_report(client)))
+        runs.append(("hiring", lambda: hiring_report(client, **given["hiring"])))
     return runs
 
 
@@ -82,15 +85,20 @@ def _titles(keys: list[str]) -> str:
     return "; ".join(p.title.lower() for p in PARTS if p.key in keys)
 
 
-def calculation_problems(client: Client) -> list[Problem]:
+def calculation_problems(
+    client: Client, overrides: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[Problem]:
     """Every input problem the included parts' calculations find, each listed once.
+
+    ``overrides`` gives, by part, the keyword arguments its notebook passes for a
+    report's ``-p`` values (``{"hiring": {"ramp_months": 6}}``).
 
     A part that works out another (the pro forma carries the hiring timeline's
     costs, the timeline the plan's objectives) meets the same bad input: it is
     one problem, naming every part it stops.
     """
     found: dict[tuple, tuple[Problem | None, str, list[str]]] = {}
-    for part, run in _runs(client):
+    for part, run in _runs(client, overrides or {}):
         try:
             run()
         except InputError as exc:

@@ -103,7 +103,10 @@ def check_parameters(client: Client, parameters: Mapping[str, Any]) -> None:
         got = got if len(got) <= 60 else f"{got[:60]}..."
         raise ReportError(f"parameter {name}: {err['msg']}, got {got}") from None
     if parameters:  # the calculations' own checks, with the overrides in place
-        problems = calculation_problems(replace(client, settings=settings))
+        by_part: dict[str, dict[str, Any]] = {}
+        for name, value in parameters.items():
+            by_part.setdefault(PARAMETERS[name][0], {})[name] = value
+        problems = calculation_problems(replace(client, settings=settings), by_part)
         if problems:
             given = ", ".join(f"{k}={v!r}" for k, v in parameters.items())
             raise ReportError(f"with {given}: " + "; ".join(str(p) for p in problems))

@@ -314,3 +314,13 @@ def test_real_exports_dialects_are_read_right(tmp_path, encoding, delimiter):
         text = text.replace(",", delimiter)
     roster.write_bytes(text.encode(encoding))
     assert load_client(folder).roster.equals(load_client(paths.SAMPLE_CLIENT).roster)
+
+
+def test_an_override_a_calculation_refuses_stops_before_any_notebook(tmp_path):
+    """The second test client gives its ramp as a list: ramp_months cannot replace it."""
+    client = Path(__file__).resolve().parent.parent / "data" / "harbour-point"
+    out = tmp_path / "reports"
+    status, said = _run(["report", str(client), "--out", str(out), "-p", "ramp_months=6"])
+    assert status == 1
+    assert "ramp_months" in said and "hiring.ramp" in said and "Traceback" not in said
+    assert not out.exists() or not any(out.iterdir())
