@@ -20,7 +20,9 @@ and update check switched off) and a layout of the session's own. Saving writes
 into the session folder, never into the committed notebooks.
 
 A session is kept: it holds what the consultant saved. It is opened again only
-when asked (``resume=True``, ``--resume``); a fresh one (``new=True``, ``--new``)
+when asked (``resume=True``, ``--resume``), as it was saved but for a saved panel
+whose widgets went with their kernel (JupyterLab could only show an error in its
+place); a fresh one (``new=True``, ``--new``)
 first moves the old one aside under a time-stamped name. Otherwise an existing
 session stops the command with a message saying both.
 """
@@ -59,6 +61,7 @@ __all__ = [
     "SessionError",
     "bind",
     "build_session",
+    "drop_dead_panels",
     "lab_command",
     "notebook_name",
     "run_lab",
@@ -332,6 +335,42 @@ def _interrupted_by_stop_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def drop_dead_panels(notebook: Path) -> bool:
+    """Remove the saved outputs of panels whose widgets were not saved with them.
+
+    A notebook saved with its panel showing keeps only a reference to the panel's
+    widgets, which lived in the kernel that has gone; reopened, JupyterLab shows
+    "Error displaying widget: model not found" in its place until the notebook runs
+    again. Everything else is left as it was saved. Returns whether the file changed.
+    """
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception:  # noqa: BLE001 - not a notebook we can read: leave it alone
+        return False
+    saved = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+
+    def dead(output: Any) -> bool:
+        view = output.get("data", {}).get(WIDGET_VIEW)
+        return view is not None and view.get("model_id") not in saved
+
+    changed = False
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = [output for output in cell.outputs if not dead(output)]
+        if len(kept) != len(cell.outputs):
+            cell.outputs = kept
+            changed = True
+    if changed:
+        nbformat.write(nb, notebook)
+        _sign(notebook)
+    return changed
+
+
 def _read_session(folder: Path) -> dict[str, Any]:
     return _read_json(folder / SESSION_FILE)
 
@@ -361,7 +400,8 @@ def build_session(
     :class:`~salesnb.errors.ClientFolderError`). A new session is built in a
     staging folder and moved into place only when every notebook has run, so a
     failure leaves no half-built session behind. When a session already exists:
-    ``resume`` reopens it as the consultant left it (its notebooks untouched),
+    ``resume`` reopens it as the consultant left it (but for dead panels, see
+    :func:`drop_dead_panels`),
     ``new`` moves it aside to ``<session>.<YYYYmmdd-HHMMSS>`` and builds a fresh
     one, and neither raises :class:`SessionError`.
     """
@@ -394,6 +434,8 @@ def build_session(
             )
             write_lab_settings(session.settings_dir, _installed_settings_dir())
             write_custom_css(session.custom_dir)
+            for name in session.notebooks:
+                drop_dead_panels(folder / name)
             return session
         if not new:
             saved = recorded.get("created", "an earlier run")

@@ -268,6 +268,37 @@ class TestAnExistingSession:
         assert (again.folder / STRESS_TEST).read_text(encoding="utf-8") == "{}"
         assert again.notebooks == first.notebooks
 
+    def test_is_reopened_without_panels_that_died_with_their_kernel(self, tmp_path, fast_runs):
+        client = make_client(tmp_path)
+        first = build_session(client, tmp_path / "sessions")
+        path = first.folder / STRESS_TEST
+        nb = nbformat.read(path, as_version=4)
+        live = next(c for c in nb.cells if c.cell_type == "code" and "live-only" in _tags(c))
+        shown = [c for c in nb.cells if c.cell_type == "code" and c.outputs and c is not live]
+        view = "application/vnd.jupyter.widget-view+json"
+
+        def panel(model_id: str):
+            return nbformat.v4.new_output(
+                "display_data",
+                data={view: {"model_id": model_id, "version_major": 2, "version_minor": 0}},
+            )
+
+        # Saved with the panel showing: one panel whose widgets were saved, one whose were not.
+        live.outputs = [panel("gone"), panel("kept")]
+        nb.metadata["widgets"] = {
+            "application/vnd.jupyter.widget-state+json": {"state": {"kept": {}}, "version_major": 2}
+        }
+        nbformat.write(nb, path)
+        build_session(client, tmp_path / "sessions", resume=True)
+        reopened = nbformat.read(path, as_version=4)
+        live_again = next(
+            c for c in reopened.cells if c.cell_type == "code" and "live-only" in _tags(c)
+        )
+        assert [o.data[view]["model_id"] for o in live_again.outputs] == ["kept"]
+        others = [c for c in reopened.cells if c.get("outputs") and c is not live_again]
+        assert [c.outputs for c in others] == [c.outputs for c in shown]
+        assert lab.drop_dead_panels(path) is False  # nothing left to drop: the file stays
+
     def test_a_new_one_keeps_the_old_under_a_dated_name(self, tmp_path, fast_runs):
         client = make_client(tmp_path)
         first = build_session(client, tmp_path / "sessions")
