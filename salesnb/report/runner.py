@@ -223,6 +223,7 @@ def run_report(
     stop = _StopOnSignal()
     staging = work = None
     try:
+        stop.install()
         clear_abandoned(out_dir)
         with stop.held():
             staging = _own_folder(out_dir.resolve(), f".{client.slug}.run")
@@ -643,6 +644,9 @@ class _StopOnSignal:
         self._held: int | None = None
         self._before = _children()
         self._previous: dict[int, Any] = {}
+
+    def install(self) -> None:
+        """Take over the signals still at Python's defaults (main thread only)."""
         if threading.current_thread() is not threading.main_thread():
             return
         defaults = {"SIGINT": signal.default_int_handler, "SIGTERM": signal.SIG_DFL}
@@ -650,7 +654,8 @@ class _StopOnSignal:
         for name, default in defaults.items():
             signum = getattr(signal, name, None)
             if signum is not None and signal.getsignal(signum) is default:
-                self._previous[signum] = signal.signal(signum, self._on_signal)
+                self._previous[signum] = default  # first, so restore() always puts it back
+                signal.signal(signum, self._on_signal)
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
         if self.signum is not None:
