@@ -1,4 +1,8 @@
-"""The hiring timeline's live panel (notebook 03): ramp, lead time, attainment, attrition."""
+"""The hiring timeline's live panel (notebook 03): ramp, lead time, attainment, attrition.
+
+The ramp slider is offered only where the ramp is a number of months: a client
+whose settings give the ramp as a curve keeps that curve.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +29,16 @@ def hiring_panel(client: Client, report: HiringReport) -> LivePanel:
     """
     currency = client.settings.client.currency
     a = report.assumptions
+    hiring = client.settings.hiring
+    # A ramp the settings give as a curve is the client's own: no slider replaces it.
+    own_curve = hiring is not None and hiring.ramp is not None
+    ramp = (
+        {}
+        if own_curve
+        else {"ramp_months": slider("Ramp (months)", a.ramp_length, 0, 12, 1, whole=True)}
+    )
     controls = {
-        "ramp_months": slider("Ramp (months)", a.ramp_length, 0, 12, 1, whole=True),
+        **ramp,
         "lead_time_months": slider(
             "Recruiting lead time (months)", a.lead_time_months, 0, 12, 1, whole=True
         ),
@@ -37,12 +49,15 @@ def hiring_panel(client: Client, report: HiringReport) -> LivePanel:
     }
 
     def compute(
-        ramp_months: int, lead_time_months: int, attainment: float, attrition_rate: float
+        lead_time_months: int,
+        attainment: float,
+        attrition_rate: float,
+        ramp_months: int | None = None,
     ) -> HiringReport:
         return hiring_report(
             client,
-            # the report's own ramp (a client's curve included) unless the slider moved
-            ramp_months=None if ramp_months == a.ramp_length else ramp_months,
+            # the report's own ramp unless the slider moved
+            ramp_months=None if ramp_months in (None, a.ramp_length) else ramp_months,
             lead_time_months=lead_time_months,
             attainment=attainment,
             attrition_rate=attrition_rate,

@@ -8,6 +8,8 @@ attainment down to 70% and a six-month lead time, one hire becomes late.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -219,6 +221,16 @@ class TestHiringPanel:
             "attrition_rate": 0.12,
         }
         assert len(panel.figures) == 2
+
+    def test_a_ramp_given_as_a_curve_has_no_ramp_slider(self):
+        """A client's own ramp curve is kept: a slider of months would be refused."""
+        other = load_client(Path(__file__).resolve().parent.parent / "data" / "harbour-point")
+        assert other.settings.hiring.ramp is not None
+        panel = hiring_panel(other, hiring_report(other, simulate=False))
+        assert "ramp_months" not in panel.controls
+        panel.controls["lead_time_months"].value = 4
+        assert panel.result.assumptions.lead_time_months == 4
+        assert panel.result.assumptions.ramp == tuple(other.settings.hiring.ramp)
 
     def test_a_longer_lead_time_makes_a_hire_late_redrawn_in_place(self, client, report):
         panel = hiring_panel(client, report)
