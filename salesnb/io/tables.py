@@ -247,6 +247,8 @@ _AS_IS = {
     ",": _shape_table({_WHOLE}),
 }
 
+_SPACED = _shape_table({_SPACE_GROUPS, _SPACE_GROUPS_POINT, _SPACE_GROUPS_COMMA})
+
 _US = _Format(".", ",")  # what the number parsers read on their own
 _WORKBOOK = _Format(".", "")  # an Excel number cell, as excel_cell writes it
 
@@ -785,9 +787,17 @@ def _number_values(scan: _Scan, fmt: _Format, check: str) -> tuple[np.ndarray, n
     if len(convert) > n // 2 and scan.joined is not None:
         floats = np.empty(n, dtype=object)
         floats[:] = scan.joined.translate(table).split("\x00")
-    else:
+    else:  # a few: those with marks only around the digits and "," or "." in them, at once
         floats = texts.copy()
-        floats[convert] = [texts[i].translate(table) for i in convert.tolist()]
+        spaced = _SPACED[scan.shape[convert]]
+        floats[convert[spaced]] = [texts[i].translate(table) for i in convert[spaced].tolist()]
+        plain = convert[~spaced].tolist()
+        if fmt.decimal == ".":
+            floats[plain] = [texts[i].replace(",", "").strip(_AROUND) for i in plain]
+        else:
+            floats[plain] = [
+                texts[i].replace(".", "").replace(",", ".").strip(_AROUND) for i in plain
+            ]
     if np.count_nonzero(use) < n // 2:  # mostly not read here: float() only those that are
         where = np.flatnonzero(use)
         number = np.zeros(n)
@@ -950,40 +960,24 @@ def _refused(folder: Path, path: Path) -> str | None:
     return None
 
 
-def _decode(data: bytes) -> tuple[str, str | None] | str:
-    """The text of a CSV file and the encoding it was read in (None for UTF-8), or
-    the message saying why it cannot be read."""
+_HEAD_BYTES = 1 << 16  # what is read first: enough to know the encoding and the header
+
+
+def _codec(head: bytes, size: int) -> tuple[str, str | None]:
+    """The codec a CSV file starts in, and its name for a note (None: UTF-8)."""
     for bom, codec, label in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(codec), None if label == "UTF-8" else label
-            except UnicodeDecodeError:
-                return f"starts as {label} text does, but is not {label} text throughout"
-    wide = _utf16_without_mark(data)
-    if wide is not None:
-        try:
-            return data.decode(wide), "UTF-16"
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as exc:
-        return (
-            f"is neither UTF-8 nor Windows-1252 text (byte {exc.start + 1} is "
-            f"0x{data[exc.start]:02x}): save it from the spreadsheet as CSV UTF-8"
-        )
+        if head.startswith(bom):
+            return codec, None if label == "UTF-8" else label
+    wide = _utf16_without_mark(head, size)
+    return (wide, "UTF-16") if wide is not None else ("utf-8", None)
 
 
-def _utf16_without_mark(data: bytes) -> str | None:
+def _utf16_without_mark(head: bytes, size: int) -> str | None:
     """ "utf-16-le" or "utf-16-be" for text that is plainly UTF-16 without its byte-order
     mark (every other byte zero, as Latin letters are written), else None."""
-    sample = data[:4096]
+    sample = head[:4096]
     half = len(sample) // 2
-    if half < 2 or len(data) % 2:
+    if half < 2 or size % 2:
         return None
     even, odd = sample[0 : 2 * half : 2].count(0), sample[1 : 2 * half : 2].count(0)
     if odd >= 0.4 * half and even <= 0.05 * half:
@@ -1014,11 +1008,16 @@ def _sniff(text: str, spec: TableSpec) -> str:
 
 _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))*")
 _SEP_LINE = re.compile(r"sep=(.)(?:\r\n|\n|\r)")
+_NEWLINES = re.compile(r"\r\n|\n|\r")
 
 
 def _read_csv(path: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame | None, list[Problem]]:
-    data = path.read_bytes()
-    if data.startswith(b"PK\x03\x04"):
+    """A CSV table: UTF-8 files straight from the file (pandas' parser reads them at
+    speed), others decoded first; see :func:`_read_text`."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        head = f.read(_HEAD_BYTES)
+    if head.startswith(b"PK\x03\x04"):
         return None, [
             Problem(
                 name,
@@ -1026,7 +1025,7 @@ def _read_csv(path: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame | No
                 f"{path.stem}.xlsx, or save it from the spreadsheet as CSV",
             )
         ]
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
         return None, [
             Problem(
                 name,
@@ -1034,34 +1033,85 @@ def _read_csv(path: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame | No
                 "from the spreadsheet as CSV UTF-8",
             )
         ]
-    decoded = _decode(data)
-    if isinstance(decoded, str):
-        return None, [Problem(name, decoded)]
-    text, encoding = decoded
+    codec, label = _codec(head, size)
+    if codec in ("utf-8", "utf-8-sig"):
+        start = head.decode(codec, "replace")  # the head may end within a character
+        got = _read_text(path, codec, start, len(head) == size, None, name, spec)
+        if got is not None:
+            return got
+        data = path.read_bytes()  # not UTF-8 after all: Windows-1252, the fallback
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            return None, [
+                Problem(
+                    name,
+                    f"is neither UTF-8 nor Windows-1252 text (byte {exc.start + 1} is "
+                    f"0x{data[exc.start]:02x}): save it from the spreadsheet as CSV UTF-8",
+                )
+            ]
+        label = "Windows-1252"
+    else:
+        try:
+            text = path.read_bytes().decode(codec)
+        except UnicodeDecodeError:
+            return None, [
+                Problem(
+                    name,
+                    f"starts as {label} text does, but is not {label} text throughout: save "
+                    "it from the spreadsheet as CSV UTF-8",
+                )
+            ]
+    payload = io.BytesIO(text.encode("utf-8", "surrogatepass"))
+    got = _read_text(payload, "utf-8", text, True, label, name, spec)
+    assert got is not None  # the text is UTF-8 now
+    return got
+
+
+def _read_text(
+    source: Path | io.BytesIO,
+    codec: str,
+    start: str,
+    complete: bool,
+    label: str | None,
+    name: str,
+    spec: TableSpec,
+) -> tuple[pd.DataFrame | None, list[Problem]] | None:
+    """A CSV table from ``source`` in ``codec``, ``start`` being its text so far (all
+    of it when ``complete``); None if the file turns out not to be in ``codec``."""
     # A first line "sep=;" (as Excel writes for itself) names the delimiter and is no
     # row of the table; blank lines before the header keep their place in the numbering.
-    forced = _SEP_LINE.match(text)
-    if forced is not None:
-        text = text[forced.end() :]
-    blank = _LEADING_BLANK_LINES.match(text)
-    skipped = len(re.findall(r"\r\n|\n|\r", blank.group())) if blank else 0
-    text = text[blank.end() :] if blank else text
-    if not text.strip():
+    forced = _SEP_LINE.match(start)
+    at = forced.end() if forced is not None else 0
+    blank = _LEADING_BLANK_LINES.match(start, at)
+    skipped = len(_NEWLINES.findall(blank.group()))
+    lines = skipped + (forced is not None)
+    at = blank.end()
+    if complete and not start[at:].strip():
         columns = ", ".join(c.name for c in spec.columns)
         return None, [Problem(name, f"is empty: its first row must be the header ({columns})")]
-    delimiter = forced.group(1) if forced is not None else _sniff(text, spec)
+    delimiter = forced.group(1) if forced is not None else _sniff(start[at:], spec)
     problems: list[Problem] = []
     said = []
-    if encoding is not None:
-        said.append(f"read as {encoding} text (it is not UTF-8)")
+    if label is not None:
+        said.append(f"read as {label} text (it is not UTF-8)")
     if delimiter != ",":
         said.append(f"values separated by {_DELIMITERS.get(delimiter, repr(delimiter))}s")
     if said:
         problems.append(Problem(name, "; ".join(said), note=True))
-    untouched = encoding is None and forced is None and not skipped
-    untouched = untouched and not data.startswith(codecs.BOM_UTF8)
-    payload = data if untouched else text.encode("utf-8", "surrogatepass")
-    records, bad = _csv_records(payload, text, delimiter)
+    try:
+        records, bad = _csv_records(source, codec, lines, delimiter), []
+    except UnicodeDecodeError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - a file the fast parser refuses: record by record
+        if isinstance(source, Path):
+            try:
+                text = source.read_bytes().decode(codec)
+            except UnicodeDecodeError:
+                return None
+        else:
+            text = start
+        records, bad = _csv_rows(text[at:], delimiter, str(exc))
     if records is None:
         return None, [*problems, Problem(name, bad[0][1], row=skipped + bad[0][0])]
     header = [str(h) for h in records.iloc[0].tolist()]
@@ -1081,27 +1131,29 @@ def _read_csv(path: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame | No
     return frame, problems
 
 
-def _csv_records(
-    payload: bytes, text: str, delimiter: str
+def _csv_records(source: Path | io.BytesIO, codec: str, skip: int, delimiter: str) -> pd.DataFrame:
+    """Every record of a CSV file as a frame of text cells (the first is the header),
+    by pandas' parser; it raises for a row with more values than the first."""
+    return pd.read_csv(
+        source,
+        sep=delimiter,
+        header=None,
+        skiprows=skip,
+        dtype=str,
+        na_filter=False,
+        skip_blank_lines=False,
+        encoding=codec,
+        engine="c",
+    )
+
+
+def _csv_rows(
+    text: str, delimiter: str, refusal: str
 ) -> tuple[pd.DataFrame | None, list[tuple[int, str]]]:
-    """Every record of a CSV text as a frame of text cells (the first is the header),
-    and (row, message) for each row with more values than the header (its cells are
-    INVALID); or None and the one problem that makes the file unreadable. Read by
-    pandas' parser, or - for a file it refuses - record by record."""
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(payload),
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            encoding="utf-8",
-            engine="c",
-        )
-        return frame, []
-    except Exception as exc:  # noqa: BLE001 - a file the fast parser refuses is read below
-        refusal = str(exc)
+    """What _csv_records gives, record by record, for a file pandas' parser refuses
+    (its ``refusal``): and (row, message) for each row with more values than the
+    header (its cells INVALID); or None and the one problem that makes the file
+    unreadable."""
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
