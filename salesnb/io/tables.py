@@ -1040,6 +1040,7 @@ def _read_csv(path: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame | No
         if got is not None:
             return got
         data = path.read_bytes()  # not UTF-8 after all: Windows-1252, the fallback
+        data = data.removeprefix(codecs.BOM_UTF8)
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc:
@@ -1545,7 +1546,7 @@ def _numbers_of(
         if (by_point and by_comma) or (by_comma and delimiter == ","):
             decimal = "." if delimiter == "," or by_point >= by_comma else ","
             odd = "," if decimal == "." else "."
-            row, _, col_name, text = first(odd)
+            row, _, col_name, _ = first(odd)
             problems.append(Problem(name, _two_ways(found, first), row, col_name))
             silence(kinds[odd])
         else:
@@ -1583,7 +1584,7 @@ def _two_ways(found: dict, first: Callable) -> str:
             row, _, col_name, text = first(kind)
             shown.append(f"{text!r} (row {row}, column '{col_name}') has {words}")
     if len(shown) == 1:  # a decimal comma in a comma-separated file
-        row, _, col_name, text = first(",")
+        text = first(",")[3]
         return (
             f"{text!r} has a decimal comma, but the file separates its values with commas, so "
             "its numbers have decimal points; write it with a point, or if every number in "

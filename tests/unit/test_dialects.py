@@ -341,6 +341,12 @@ def test_encodings_are_read_and_said(tmp_path, encoding, said):
     assert notes(problems) == expected
 
 
+def test_a_utf8_mark_on_windows_1252_text(tmp_path):
+    frame, problems = read(tmp_path, codecs.BOM_UTF8 + TEXT.encode("cp1252"))
+    assert errors(problems) == [] and frame["stream"].tolist()[0] == "Tomás Aguilar"
+    assert [p.message for p in notes(problems)] == ["read as Windows-1252 text (it is not UTF-8)"]
+
+
 def test_a_utf16_file_with_a_big_endian_mark(tmp_path):
     frame, problems = read(tmp_path, codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"))
     assert errors(problems) == [] and frame["stream"].tolist()[0] == "Tomás Aguilar"
