@@ -32,10 +32,9 @@ into the same output folder removes those whose process has ended, and puts
 an earlier pack caught mid-swap back in place. Folders of a run still going,
 here or on another machine sharing the folder, are never touched.
 
-Kernels: each notebook gets a fresh kernel, but the next one is started (and
-its imports loaded) while the current notebook runs, over IPC sockets in the
-staging folder rather than TCP ports, which also keeps parallel runs from
-colliding.
+Kernels: each notebook gets a fresh kernel, talking over IPC sockets in the
+run's own temporary folder rather than TCP ports, which keeps parallel runs
+from colliding.
 """
 
 from __future__ import annotations
