@@ -288,7 +288,9 @@ def test_the_installed_command_checks_the_installed_sample(
     installed: Installed, probe: dict[str, str]
 ) -> None:
     done = _ok(installed.salesnb("validate", probe["SAMPLE_CLIENT"]))
-    assert done.stdout.strip() == "cedar-ridge: ready (no problems found)"
+    assert done.stdout.strip() == (
+        "cedar-ridge: ready (annual sales plan, pro forma and stress test, hiring timeline)"
+    )
     bad = installed.salesnb("validate", "no-such-client")
     assert bad.returncode == 1
     assert "no-such-client" in bad.stderr
