@@ -18,6 +18,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -80,6 +81,42 @@ def _plain_text(value: str) -> str:
         raise ValueError(f"the text holds the control character {escape(bad)}; take it out")
     return value
 
+
+_PERCENTAGE = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%")
+
+
+def _percentage(value: Any) -> Any:
+    """``"25%"`` as 0.25, as the tables read it; anything else is left to the field.
+
+    >>> _percentage("25%"), _percentage(" 12.5 % "), _percentage(0.3)
+    (0.25, 0.125, 0.3)
+    """
+    if not isinstance(value, str) or not value.strip().endswith("%"):
+        return value
+    found = _PERCENTAGE.fullmatch(value.strip())
+    if found is None:
+        raise ValueError(
+            f"expected a share as a number (0.25) or a percentage (25%, 12.5%), got {quote(value)}"
+        )
+    return float(found.group(1)) / 100
+
+
+#: A share or rate: a number (0.25) or a percentage (``"25%"``), as the tables take it.
+Share = Annotated[float, BeforeValidator(_percentage)]
+
+
+def _scenario_name(value: str) -> str:
+    if not _SCENARIO_NAME.fullmatch(value):
+        raise ValueError(
+            "a scenario's name is its folder's name: lower-case letters, digits and single "
+            "dashes, such as deep-cut, at most 60 characters"
+        )
+    return value
+
+
+_SCENARIO_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: A scenario's name: the folder its pack is written to (``deep-cut``), never a path.
+ScenarioName = Annotated[str, Field(max_length=60), AfterValidator(_scenario_name)]
 
 #: A name or label the workbook shows and matches on: one line, no control characters.
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_name)]
@@ -153,21 +190,21 @@ class CashSettings(_Model):
 
 
 class StreamSettings(_Model):
-    cost_of_sales: float = Fraction
+    cost_of_sales: Share = Fraction
 
 
 class StressTestSettings(_Model):
-    cut: float = Field(default=0.25, ge=0.0, le=1.0)
+    cut: Share = Field(default=0.25, ge=0.0, le=1.0)
     start_month: int = Field(default=1, ge=1)
-    target_margin: float = Field(default=0.10, gt=-1.0, lt=1.0)
-    volatility: float = Field(default=0.15, ge=0.0, le=2.0)
+    target_margin: Share = Field(default=0.10, gt=-1.0, lt=1.0)
+    volatility: Share = Field(default=0.15, ge=0.0, le=2.0)
     runs: int = Field(default=2000, ge=100, le=100_000)
     seed: int = _SEED
 
 
 class FunnelStage(_Model):
     stage: Name
-    conversion: float = Field(gt=0.0, le=1.0)
+    conversion: Share = Field(gt=0.0, le=1.0)
 
 
 #: The planning questions, in the order the plan shows them, with the heading each gets.
@@ -206,23 +243,23 @@ class AssumptionCheck(_Model):
 class PlanSettings(_Model):
     """The annual sales plan: how the goal is set and what a rep's year asks of them."""
 
-    growth: float | None = Field(default=None, gt=-1.0)
+    growth: Share | None = Field(default=None, gt=-1.0)
     #: An amount, or "revenue_plan": the revenue plan's months are the goal.
     goal: float | str | None = None
     #: The share of the goal the reps carry as new business (the rest renews by
     #: itself); read by the plan's quotas and the hiring timeline's objective alike.
-    new_business_share: float | None = Field(default=None, gt=0.0, le=1.0)
+    new_business_share: Share | None = Field(default=None, gt=0.0, le=1.0)
     #: Roles whose roster rows carry quota, own or shared; None: every role in which
     #: someone has an annual_quota.
     quota_roles: list[str] | None = None
-    seasonality: str | list[float] = "prior"
-    over_assignment: float = Field(default=1.0, ge=1.0, le=3.0)
-    stretch: float = Field(default=0.10, ge=0.0, le=2.0)
+    seasonality: str | list[Share] = "prior"
+    over_assignment: Share = Field(default=1.0, ge=1.0, le=3.0)
+    stretch: Share = Field(default=0.10, ge=0.0, le=2.0)
     coverage: float = Field(default=3.0, gt=0.0)
     average_deal: float = Field(gt=0.0, le=_MONEY)
-    win_rate: float = Field(gt=0.0, le=1.0)
+    win_rate: Share = Field(gt=0.0, le=1.0)
     cycle_months: float = Field(default=3.0, ge=0.0, le=36.0)
-    ramp: list[float] = Field(default_factory=lambda: [0.0, 0.25, 0.5, 0.75], max_length=36)
+    ramp: list[Share] = Field(default_factory=lambda: [0.0, 0.25, 0.5, 0.75], max_length=36)
     weights: dict[Name, float] = Field(default_factory=dict)
     funnel: list[FunnelStage] = Field(default_factory=list)
     questions: dict[Question, Text | list[Text]] = Field(default_factory=dict)
@@ -268,17 +305,17 @@ class HiringSettings(_Model):
 
     horizon_months: int = Field(default=18, ge=15, le=36)
     annual_quota: float = Field(gt=0.0, le=_MONEY)
-    attainment: float = Field(default=1.0, gt=0.0, le=2.0)
+    attainment: Share = Field(default=1.0, gt=0.0, le=2.0)
     ramp_months: int = Field(default=4, ge=0, le=24)
-    ramp: list[float] | None = Field(default=None, max_length=36)
+    ramp: list[Share] | None = Field(default=None, max_length=36)
     lead_time_months: int = Field(default=2, ge=0, le=24)
-    attrition_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    attrition_rate: Share = Field(default=0.0, ge=0.0, le=1.0)
     recruiting_cost_per_hire: float = Field(default=0.0, ge=0.0, le=_MONEY)
     role: Name = "Account executive"
     salary: float = Field(ge=0.0, le=_MONEY)
-    burden: float | None = Field(default=None, ge=0.0, le=2.0)
+    burden: Share | None = Field(default=None, ge=0.0, le=2.0)
     #: Kept for folders written before the plan had it: plan.new_business_share.
-    new_business_share: float | None = Field(default=None, gt=0.0, le=1.0)
+    new_business_share: Share | None = Field(default=None, gt=0.0, le=1.0)
     include_in_pro_forma: bool = False
     people_line: Name = "Planned sales hires"
     recruiting_line: Name = "Recruiting"
@@ -318,12 +355,16 @@ class Settings(_Model):
     as_of: dt.date
     horizon_months: int = Field(default=12, ge=1, le=60)
     cash: CashSettings = CashSettings()
-    default_burden: float = Field(default=0.0, ge=0.0, le=2.0)
+    default_burden: Share = Field(default=0.0, ge=0.0, le=2.0)
     streams: dict[Name, StreamSettings] = Field(min_length=1)
     stress_test: StressTestSettings = StressTestSettings()
     plan: PlanSettings | None = None
     hiring: HiringSettings | None = None
     tables: TableDialect = TableDialect()
+    #: Named scenarios: each a set of report overrides (``cut: 0.4``), run with
+    #: ``salesnb report FOLDER --scenario NAME``; checked against the settings they
+    #: override when the report runs, before any notebook.
+    scenarios: dict[ScenarioName, dict[Name, float | int | str]] = Field(default_factory=dict)
 
     @field_validator("fiscal_year_start", mode="before")
     @classmethod
@@ -564,6 +605,8 @@ def rough_settings(path: Path) -> Settings | None:
             failing = {err["loc"][0] for err in exc.errors() if err["loc"]}
             if failing & {"fiscal_year_start", "as_of", "horizon_months", "streams"}:
                 return None  # the months or the streams themselves are in doubt
+            if "plan" in failing:  # the hiring timeline may rest on the plan: its rules wait
+                failing.add("hiring")
             raw = {k: v for k, v in raw.items() if k not in failing}
             raw.update({k: v for k, v in _STAND_INS.items() if k in failing})
     return None
