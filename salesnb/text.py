@@ -37,7 +37,7 @@ class _Text(HTML):
 def answers_html(questions: Mapping[str, Sequence[str]]) -> HTML:
     """The planning questions and their answers as headings and bullet lists, all escaped.
 
-    Questions the settings do not answer are named at the end, so a gap is seen.
+    Questions not answered yet are named at the end, so a gap is seen.
     """
     parts, lines = [], []
     for key, answers in questions.items():
@@ -46,14 +46,14 @@ def answers_html(questions: Mapping[str, Sequence[str]]) -> HTML:
         parts.append(f"<h4>{html.escape(title)}</h4><ul>{items}</ul>")
         lines += [title, *(f"- {a}" for a in answers), ""]
     if not questions:
-        note = "The settings answer none of the planning questions yet."
+        note = "The leadership team has answered none of the planning questions yet."
         parts.append(f"<p>{note}</p>")
         lines += [note, ""]
     missing = [PLANNING_QUESTIONS[k] for k in PLANNING_QUESTIONS if k not in questions]
     if missing:
         listed = "; ".join(m.lower() for m in missing)
-        parts.append(f"<p><em>Not answered in the settings: {html.escape(listed)}.</em></p>")
-        lines.append(f"Not answered in the settings: {listed}.")
+        parts.append(f"<p><em>Not answered yet: {html.escape(listed)}.</em></p>")
+        lines.append(f"Not answered yet: {listed}.")
     return _Text("\n".join(parts), "\n".join(lines).strip())
 
 
@@ -63,7 +63,8 @@ def assumptions_html(assumptions: pd.DataFrame) -> HTML:
     HTML rather than a DataFrame so that long assumptions are shown in full.
     """
     if assumptions.empty:
-        return _Text("<p>The settings list no assumptions yet.</p>", "No assumptions listed.")
+        note = "No assumptions are listed yet."
+        return _Text(f"<p>{note}</p>", note)
     head = "".join(f"<th>{h}</th>" for h in ("", "Assumption", "Still true?", "Note"))
     rows, lines = [], []
     for number, row in enumerate(assumptions.itertuples(index=False), start=1):

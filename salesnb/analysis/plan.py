@@ -730,8 +730,8 @@ class PlanReport:
         return (
             f"The revenue plan, which the stress test uses, comes to {plan} for the year, "
             f"{_amount(abs(difference), currency)} {side} the goal of {goal}: one of the two "
-            "needs another look, so that both speak of the same year (`goal: revenue_plan` "
-            "in the settings makes the revenue plan the goal)."
+            "needs another look, so that both speak of the same year (the plan can also take "
+            "the revenue plan as its goal)."
         )
 
     def quota_summary(self, currency: str) -> dict[str, str]:
@@ -771,8 +771,8 @@ class PlanReport:
             )
         return (
             f"a shortfall of {gap}: the roster's own quotas leave that much of the goal "
-            "x over-assignment with no rep (leave a rep's annual_quota empty to give them a "
-            "share of the rest)"
+            "x over-assignment with no rep to carry it (a rep without a quota of their own in "
+            "the roster would carry a share of the rest)"
         )
 
     def funnel_summary(self, currency: str) -> dict[str, str]:
