@@ -653,7 +653,7 @@ def hiring_report(
     as_of = client.settings.as_of_month
     plan = hr.hiring_plan(objective, reps, a, as_of)
     source = (
-        "given by the client, month by month"
+        "given by the company, month by month"
         if len(client.objectives)
         else (
             f"{pct(new_business_share(client.settings), 0)} of the annual plan's monthly "

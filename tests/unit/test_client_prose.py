@@ -4,15 +4,17 @@ The report's sections are the executed notebooks' prose and outputs, and the
 sentences, key-figure blocks and tables the analysis reports make. None of it
 may speak of the tools the report was made with (a notebook, its cells, its
 parameters, a run), of the client folder's files and settings, or show code:
-a snake_case name, a setting's dotted name, backticks. How to change a figure
-belongs in the README; the report says what the figure means for the business.
+a snake_case name, a setting's dotted name, backticks; nor call its reader "the
+client". How to change a figure belongs in the README; the report says what the
+figure means for the business.
 
 The words are listed once, in :data:`FORBIDDEN`. What is checked: the markdown
 cells of the committed, executed notebooks and the text their code cells
 display (cells tagged ``parameters`` or ``live-only`` are the consultant's and
-are left out, as the report leaves them out), and every ``*_text``,
-``*_summary``, ``*_message`` and ``*_note`` method and ``sanity_checks`` of the
-three reports, with every table's title, headers and text cells, on the sample
+are left out, as the report leaves them out), and what every ``*_text``,
+``*_summary``, ``*_message``, ``*_note`` and ``*_items`` method of the three
+reports (and ``sanity_checks``), and every such function of their modules taking
+a report, says, with every table's title, headers and text cells: on the sample
 client, on Harbour Point and on the scenarios that reach each branch of the
 wording (the cases of ``test_report_sentences``).
 """
@@ -48,6 +50,7 @@ FORBIDDEN: dict[str, str] = {
     "settings": r"\bsettings?\b",
     "settings.yaml and other file names": r"\.(?:ya?ml|csv|xlsx|ipynb|py)\b",
     "the client folder": r"\bfolders?\b",
+    "the client (the reader is the client)": r"\bthe client\b",
     "goal: revenue_plan": r"\bgoal\s*:\s*revenue_plan\b",
     "snake_case name": r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b",
     "a setting's dotted name": r"\b(?:plan|hiring|stress_test|cash|client|tables)\.[a-z]",
@@ -228,6 +231,10 @@ def _offences_in(texts: Iterator[tuple[str, str]]) -> list[str]:
         ("The settings give the share.", "settings"),
         ("Change settings.yaml, then report again.", "settings.yaml and other file names"),
         ("Given month by month in the client folder.", "the client folder"),
+        (
+            "Where the discussion with the client need not linger.",
+            "the client (the reader is the client)",
+        ),
         ("goal: revenue_plan makes the revenue plan the goal", "goal: revenue_plan"),
         ("leave a rep's annual_quota empty", "snake_case name"),
         ("as plan.new_business_share gives it", "a setting's dotted name"),
@@ -302,7 +309,7 @@ def test_objectives_the_client_gives_are_named_in_plain_words():
     base = client("harbour-point")
     given = hiring_objective(base).rename_axis("month").reset_index()
     report = hiring_report(dataclasses.replace(base, objectives=given), simulate=False)
-    assert report.objective_source.startswith("given by the client")
+    assert report.objective_source.startswith("given by the company")
     assert _offences_in(report_texts(report, _currency("harbour-point"))) == []
 
 
