@@ -10,8 +10,9 @@ table, sentence and figure the notebook shows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -674,3 +675,60 @@ def hiring_report(
         if simulate
         else None,
     )
+
+
+# -- the executive summary: the figures a client's leadership must know, with what to do --
+
+
+def executive_items(
+    report: HiringReport | Mapping[str, Any], currency: str
+) -> list[tuple[str, str, str]]:
+    """The hiring timeline's lines on the report's first page: (figure, value, what it means).
+
+    ``report`` is a :class:`HiringReport` or its recorded figures (the ``hiring``
+    section of ``figures.json``); every value is one of those figures, formatted.
+
+    >>> f = {"hires": 2, "late_hires": 1, "first_requisition": "2027-03",
+    ...      "shortfall": 1000.0, "plan_cost": 250000.0, "gap_total": 0.0}
+    >>> [value for _, value, _ in executive_items(f, "USD")]
+    ['2', 'March 2027', '1', '$1,000']
+    """
+    f = report.figures() if isinstance(report, HiringReport) else report
+    hires, late = int(f["hires"]), int(f["late_hires"])
+    first = f.get("first_requisition")
+    if hires:
+        said = (
+            f"{'One rep' if hires == 1 else f'{hires} reps'} to hire for the team to meet its "
+            f"new-business objective; the planned hires cost {money(f['plan_cost'], currency)} "
+            "to the plan's end."
+        )
+    else:
+        said = "The team on the roster, once ramped, meets the objective: no hire is needed."
+    items = [("Hires to make", f"{hires}", said)]
+    if first is not None:
+        month = _month_text(pd.Period(first, freq="M"))
+        said = (
+            "It was due by then, before the figures' date: open it now; even so, that hire "
+            "is productive later than the objective needs."
+            if late
+            else "Open the first requisition by then, so the hire is productive when needed."
+        )
+        items.append(("First requisition", month, said))
+    if hires:
+        if late:
+            said = (
+                f"{'This hire is' if late == 1 else 'These hires are'} already behind the "
+                "objective even if recruited this month: recruit now."
+            )
+        else:
+            said = "No hire is late if each requisition opens on time."
+        items.append(("Late hires", f"{late}", said))
+    if f["shortfall"] > 0.005:
+        said = (
+            "Revenue the late hires fail to bring in while they catch up: every month's "
+            "delay adds to it."
+        )
+    else:
+        said = "No revenue is lost to late hiring."
+    items.append(("Shortfall from late hires", money(f["shortfall"], currency), said))
+    return items

@@ -17,8 +17,9 @@ is reported with its file, row and column.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -964,3 +965,82 @@ def plan_report(
         balance=pl.quota_balance(quotas, goals.quota_goal, p.over_assignment),
         capacity=capacity,
     )
+
+
+# -- the executive summary: the figures a client's leadership must know, with what to do --
+
+
+def executive_items(
+    report: PlanReport | Mapping[str, Any], currency: str
+) -> list[tuple[str, str, str]]:
+    """The annual plan's lines on the report's first page: (figure, value, what it means).
+
+    ``report`` is a :class:`PlanReport` or its recorded figures (the ``plan`` section
+    of ``figures.json``); every value is one of those figures, formatted.
+
+    >>> f = {"goal": 1100.0, "growth": 0.1, "prior_year_revenue": 1000.0,
+    ...      "new_business_share": 0.5, "quota_goal": 550.0, "over_assignment": 1.0,
+    ...      "quota_target": 550.0, "assigned_quota": 500.0, "quota_difference": -50.0,
+    ...      "reps_with_quota": 2, "reps_outside_healthy_ote": 0,
+    ...      "team_capacity": None, "capacity_to_quota": None}
+    >>> [value for _, value, _ in executive_items(f, "USD")]
+    ['$1,100', '$550', '$500']
+    """
+    f = report.figures() if isinstance(report, PlanReport) else report
+
+    def m(key: str) -> str:
+        return money(f[key], currency)
+
+    growth = f["growth"]
+    change = f"{pct(abs(growth))} {'above' if growth >= 0 else 'below'}"
+    items = [
+        (
+            "Goal for the year",
+            m("goal"),
+            (
+                f"{change} last year's {m('prior_year_revenue')}: the revenue the year's plan, "
+                "budget and quotas are set against."
+            ),
+        ),
+        (
+            "The reps' share of the goal",
+            m("quota_goal"),
+            (
+                f"{pct(f['new_business_share'], 0)} of the goal must come from the reps as new "
+                "business: the amount their quotas carry."
+            ),
+        ),
+    ]
+    difference, target = f["quota_difference"], m("quota_target")
+    reps = int(f["reps_with_quota"])
+    if difference > 0.5:
+        said = (
+            f"The {reps} reps' quotas ask {money(difference, currency)} more than the "
+            f"{target} target: confirm the reps accept them, or bring them down."
+        )
+    elif difference < -0.5:
+        said = (
+            f"{money(-difference, currency)} of the {target} target has no rep to carry it: "
+            "assign it to the team or plan a hire for it."
+        )
+    else:
+        said = f"The {reps} reps' quotas add up to the {target} target."
+    outside = int(f.get("reps_outside_healthy_ote") or 0)
+    if outside:
+        said += (
+            f" {outside} {'rep has a quota' if outside == 1 else 'reps have quotas'} outside "
+            f"{HEALTHY_QUOTA_TO_OTE[0]:.0f}-{HEALTHY_QUOTA_TO_OTE[1]:.0f}x on-target earnings: "
+            "review those pay plans."
+        )
+    items.append(("Quotas assigned", m("assigned_quota"), said))
+    capacity = f.get("capacity_to_quota")
+    if capacity is not None:
+        if capacity < 1:
+            said = (
+                f"The team, planned hires included, is expected to bring in "
+                f"{m('team_capacity')}: hire or ramp sooner, or plan for the quotas to be missed."
+            )
+        else:
+            said = "The team, planned hires included, is expected to carry its quotas."
+        items.append(("Team capacity against the quotas", pct(capacity, 0), said))
+    return items

@@ -8,8 +8,9 @@ are taken from the settings' ``stress_test`` section.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -331,3 +332,119 @@ def stress_report(
         simulation=simulation,
         includes_hires=bool(h is not None and h.include_in_pro_forma),
     )
+
+
+# -- the executive summary: the figures a client's leadership must know, with what to do --
+
+
+def _from_month(month: int) -> str:
+    """A cut's start as a client reads it: ``from the plan's first month``, ``from month 4``."""
+    return "from the plan's first month" if month == 1 else f"from month {month} of the plan"
+
+
+def executive_items(
+    report: StressReport | Mapping[str, Any], currency: str
+) -> list[tuple[str, str, str]]:
+    """The stress test's lines on the report's first page: (figure, value, what it means).
+
+    ``report`` is a :class:`StressReport` or its recorded figures (the ``proforma``
+    section of ``figures.json``); every value is one of those figures, formatted.
+
+    >>> f = {"cut": 0.2, "cut_start_month": 1, "target_margin": 0.05,
+    ...      "baseline_income": 100.0, "baseline_margin": 0.1, "scenario_income": -50.0,
+    ...      "scenario_margin": -0.06, "lost_revenue": 200.0, "lost_income": 150.0,
+    ...      "reduction_to_break_even": 50.0, "reduction_to_target_margin": 90.0,
+    ...      "cut_plan_savings": 60.0, "cut_plan_uncovered": 30.0, "minimum_cash": 10.0,
+    ...      "largest_survivable_cut_income": 0.1, "largest_survivable_cut_cash": 0.3}
+    >>> [value for _, value, _ in executive_items(f, "USD")]
+    ['$100', '-$50', '$150', '$50', '$90', '$30', '10.0% by income, 30.0% by cash']
+    """
+    f = report.figures() if isinstance(report, StressReport) else report
+
+    def m(key: str) -> str:
+        return money(f[key], currency)
+
+    cut, start = f["cut"], int(f["cut_start_month"])
+    scenario = f"sales {pct(cut, 0)} under plan {_from_month(start)}"
+    target = pct(f["target_margin"], 0)
+    items = []
+    if f["baseline_income"] > 0:
+        said = (
+            f"The plan as it stands earns a {pct(f['baseline_margin'])} operating margin: "
+            "the cushion any shortfall in sales eats into first."
+        )
+    else:
+        said = (
+            "The plan loses money before any shortfall: its costs must come down before "
+            "the year starts."
+        )
+    items.append(("Year's income, plan", m("baseline_income"), said))
+    if f["scenario_income"] < 0:
+        said = (
+            f"With {scenario}, the year ends in a loss; the cost reductions below are what "
+            "it takes to avoid it."
+        )
+    else:
+        said = (
+            f"With {scenario}, the business stays profitable, at a "
+            f"{pct(f['scenario_margin'])} margin."
+        )
+    items.append((f"Year's income, {pct(cut, 0)} sales cut", m("scenario_income"), said))
+    items.append(
+        (
+            "Lost income",
+            m("lost_income"),
+            (
+                f"The {m('lost_revenue')} of sales lost take their contribution margin with "
+                "them: costs that fall with revenue soften the loss, fixed costs do not."
+            ),
+        )
+    )
+    if f["reduction_to_break_even"] > 0:
+        said = (
+            "Costs the year must shed to break even under this shortfall: decide now which "
+            "ones would go, and the sales level that triggers it."
+        )
+    else:
+        said = "No cost reduction is needed to break even under this shortfall."
+    items.append(("Cost reduction to break even", m("reduction_to_break_even"), said))
+    if f["reduction_to_target_margin"] > 0:
+        said = f"Costs the year must shed to still earn a {target} operating margin."
+    else:
+        said = f"The year still earns its {target} target margin without a cost reduction."
+    items.append(
+        (f"Cost reduction to hold a {target} margin", m("reduction_to_target_margin"), said)
+    )
+    if f["cut_plan_uncovered"] > 0.005:
+        said = (
+            f"Cutting the discretionary lines as far as they go saves {m('cut_plan_savings')}; "
+            "the rest must come from fixed or people costs: plan those decisions now."
+        )
+    else:
+        said = (
+            f"The discretionary lines cover the whole reduction ({m('cut_plan_savings')}): "
+            "keep their cut order ready."
+        )
+    items.append(("Left uncovered by the cut plan", m("cut_plan_uncovered"), said))
+    by_income = f.get("largest_survivable_cut_income")
+    by_cash = f.get("largest_survivable_cut_cash")
+    if by_income is None:
+        said = "The plan itself loses money: no shortfall in sales is survivable as it stands."
+    else:
+        said = (
+            f"Sales can fall {survivable_text(by_income)} short {_from_month(start)} before "
+            f"the year loses money, and {survivable_text(by_cash)} before cash drops below "
+            f"the {m('minimum_cash')} minimum; "
+            + (
+                "the scenario goes beyond that: watch monthly sales against plan."
+                if cut > by_income
+                else "the scenario stays within it."
+            )
+        )
+    value = (
+        f"{survivable_text(by_income)} by income, {survivable_text(by_cash)} by cash"
+        if by_income is not None
+        else survivable_text(None)
+    )
+    items.append(("Largest survivable cut", value, said))
+    return items

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import platform
+import re
 import shutil
 import subprocess
 import tempfile
@@ -24,13 +25,22 @@ import yaml
 from salesnb import __version__, paths
 from salesnb.io import Client
 from salesnb.report.record import FIGURES_MIMETYPE
+from salesnb.report.summary import (
+    CONTENTS_PLACEHOLDER,
+    Heading,
+    contents_html,
+    part_anchor,
+    summary_html,
+)
 
 __all__ = [
     "VERSIONED",
     "combined",
     "find_chromium",
+    "finish_html",
     "frame_of",
     "inputs_html",
+    "pdf_pages",
     "recorded",
     "versions",
     "write_excel",
@@ -73,7 +83,7 @@ def inputs_html(
     notebooks: Sequence[str],
     left_out: Mapping[str, str] | None = None,
 ) -> str:
-    """The report's first page: what the figures rest on, and the parts left out."""
+    """The report's appendix: what the figures rest on, and the parts left out."""
     s = client.settings
     e = html.escape
     missing = "".join(
@@ -99,26 +109,51 @@ def inputs_html(
         json.loads(s.model_dump_json()), sort_keys=False, allow_unicode=True
     )
     return (
-        f"<h1>{e(s.client.name)}: sales-leadership report</h1>"
-        f"<p>Figures as of {e(s.as_of.strftime('%d %B %Y'))}. This page lists what they rest on: "
-        "the client's settings and tables, and the software that computed them.</p>"
-        + (f"<h2>Parts not included</h2><ul>{missing}</ul>" if missing else "")
-        + f"<h2>Inputs</h2><table>{table}</table>"
+        '<section class="salesnb-appendix">'
+        '<h1 id="appendix">Appendix: what the figures rest on</h1>'
+        f"<p>Figures as of {e(s.as_of.strftime('%d %B %Y'))}. The settings and tables the "
+        "report's figures were worked out from, and the software that worked them out.</p>"
+        + (
+            f'<h2 id="appendix-not-included">Parts not included</h2><ul>{missing}</ul>'
+            if missing
+            else ""
+        )
+        + f'<h2 id="appendix-inputs">Inputs</h2><table>{table}</table>'
         f"<h3>Tables read</h3><table>{tables}</table>"
-        f"<h3>Settings</h3><pre>{e(settings_yaml)}</pre>"
-        f"<h3>Software</h3><table>{vers}</table>"
+        f'<h2 id="appendix-settings">Settings</h2><pre>{e(settings_yaml)}</pre>'
+        f'<h2 id="appendix-software">Software</h2><table>{vers}</table>'
+        "</section>"
+    )
+
+
+def _html_cell(markup: str) -> nbformat.NotebookNode:
+    """A cell whose only output is ``markup`` (the report shows outputs, never code)."""
+    return nbformat.v4.new_code_cell(
+        "", outputs=[nbformat.v4.new_output("display_data", data={"text/html": markup})]
     )
 
 
 def combined(
-    inputs_html: str, executed: Sequence[nbformat.NotebookNode], title: str
+    inputs_html: str,
+    executed: Sequence[nbformat.NotebookNode],
+    title: str,
+    *,
+    preface: str = "",
+    figures: Mapping[str, Any] | None = None,
 ) -> nbformat.NotebookNode:
-    """One notebook holding the inputs page and every executed notebook's cells."""
-    head = nbformat.v4.new_code_cell(
-        "", outputs=[nbformat.v4.new_output("display_data", data={"text/html": inputs_html})]
-    )
-    cells = [head]
+    """One notebook holding the report: the executive summary and contents (from the
+    recorded ``figures``, when given) with ``preface`` (HTML: what a scenario changed)
+    on page one, every executed notebook's cells, each part starting at an anchor of its
+    own, and the inputs as an appendix at the end."""
+    if figures is not None:
+        cells = [_html_cell(summary_html(figures, preface=preface))]
+    else:
+        cells = [_html_cell(preface)] if preface else []
     for nb in executed:
+        sections = [rec["section"] for rec in recorded(nb)]
+        if sections:
+            anchor = part_anchor(sections[0])
+            cells.append(_html_cell(f'<div class="salesnb-part" id="{html.escape(anchor)}"></div>'))
         for cell in nb.cells:
             tags = cell.get("metadata", {}).get("tags", [])
             if {"parameters", "injected-parameters", "live-only"} & set(tags):
@@ -129,10 +164,85 @@ def combined(
                     o for o in cell["outputs"] if FIGURES_MIMETYPE not in o.get("data", {})
                 ]
             cells.append(cell)
+    cells.append(_html_cell(inputs_html))
     combined = nbformat.v4.new_notebook(cells=cells)
     combined.metadata["title"] = title
     combined.metadata["kernelspec"] = executed[0].metadata.get("kernelspec", {}) if executed else {}
     return combined
+
+
+#: A heading of the rendered report: its level, attributes and inner HTML.
+_HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
+_ID = re.compile(r'\sid="([^"]*)"')
+#: A table of the rendered report, and a row of it.
+_TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.DOTALL)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL)
+#: Tables with this many columns or more get smaller type in print, so that none loses a
+#: column on a landscape page: 9 (wide), 13 (a year by month with its total), 17 (more).
+WIDE_COLUMNS, WIDEST_COLUMNS, HUGE_COLUMNS = 9, 13, 17
+
+
+def _text(markup: str) -> str:
+    """The text a reader sees in a piece of HTML (tags and the anchor-link mark dropped)."""
+    text = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", markup, flags=re.DOTALL)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+def finish_html(body: str) -> str:
+    """The exported report made ready to read and print.
+
+    Every section heading keeps one anchor of its own, of letters, digits and dashes
+    (a heading text used twice gets ``-2``, ``-3``: each link of the contents leads to
+    its own section); the table of
+    contents lists the parts and their sections; wide tables are marked for smaller type
+    in print.
+    """
+    seen: dict[str, int] = {}
+    headings: list[Heading] = []
+
+    def anchor(match: re.Match[str]) -> str:
+        level, attrs, inner = int(match[1]), match[2], match[3]
+        found = _ID.search(attrs)
+        if found is None or level > 2:
+            return match[0]
+        old = found[1]
+        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", html.unescape(old)).strip("-") or "section"
+        seen[slug] = seen.get(slug, 0) + 1
+        new = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
+        if new != old:
+            attrs = attrs.replace(found[0], f' id="{new}"', 1)
+            inner = inner.replace(f'href="#{old}"', f'href="#{new}"')
+        headings.append(Heading(new, _text(inner), level))
+        return f"<h{level}{attrs}>{inner}</h{level}>"
+
+    body = _HEADING.sub(anchor, body)
+    if CONTENTS_PLACEHOLDER in body:
+        body = body.replace(
+            CONTENTS_PLACEHOLDER,
+            CONTENTS_PLACEHOLDER.replace("></nav>", f">{contents_html(headings)}</nav>"),
+            1,
+        )
+
+    def mark_wide(match: re.Match[str]) -> str:
+        attrs, inner = match[1], match[2]
+        first = _ROW.search(inner)
+        columns = len(re.findall(r"<t[hd]\b", first[1])) if first else 0
+        if columns < WIDE_COLUMNS:
+            return match[0]
+        wide = (
+            "salesnb-huge"
+            if columns >= HUGE_COLUMNS
+            else "salesnb-widest"
+            if columns >= WIDEST_COLUMNS
+            else "salesnb-wide"
+        )
+        if 'class="' in attrs:
+            attrs = attrs.replace('class="', f'class="{wide} ', 1)
+        else:
+            attrs += f' class="{wide}"'
+        return f"<table{attrs}>{inner}</table>"
+
+    return _TABLE.sub(mark_wide, body)
 
 
 def write_html(nb: nbformat.NotebookNode, target: Path) -> None:
@@ -146,7 +256,7 @@ def write_html(nb: nbformat.NotebookNode, target: Path) -> None:
         exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(nb)
-    target.write_text(body, encoding="utf-8")
+    target.write_text(finish_html(body), encoding="utf-8")
 
 
 def write_excel(
@@ -171,34 +281,98 @@ def find_chromium() -> str | None:
     return None
 
 
-def write_pdf(html_file: Path, target: Path, workdir: Path) -> tuple[Path | None, str]:
-    browser = find_chromium()
-    if browser is None:
-        return None, (
-            "no PDF: Chromium is not installed on this machine "
-            "(on Debian or Ubuntu: apt-get install chromium); the HTML report is complete"
-        )
+#: The page slot of a table of contents entry, and the mark that finds a heading's page.
+_PAGE_SLOT = re.compile(r'(<span class="toc-page" data-for="([^"]*)">)[^<]*(</span>)')
+_MARK = "SALESNBHEADING{}END"
+_MARK_FOUND = re.compile(r"SALESNBHEADING(\d+)END")
+
+
+def _print(browser: str, page: Path, target: Path, workdir: Path) -> None:
+    """Print one HTML file to PDF with Chromium, headless, in a profile of its own."""
     profile = tempfile.mkdtemp(prefix="chromium-", dir=workdir)
     command = [
         browser,
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
-        "--no-pdf-header-footer",
+        "--no-pdf-header-footer",  # the report's own footer (CSS page margins) takes its place
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
         f"--user-data-dir={profile}",
         f"--print-to-pdf={target}",
-        html_file.resolve().as_uri(),
+        page.resolve().as_uri(),
     ]
     try:
         subprocess.run(command, check=True, capture_output=True, timeout=180)
-    except (subprocess.SubprocessError, OSError) as exc:
-        return None, f"no PDF: Chromium failed ({exc.__class__.__name__})"
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def pdf_pages(pdf: Path) -> list[str] | None:
+    """The text of each page of a PDF (poppler's pdftotext), or None without pdftotext."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        return None
+    done = subprocess.run(
+        [tool, "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, timeout=120
+    )
+    pages = done.stdout.decode("utf-8", "replace").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def _marked(page: str, anchors: Sequence[str]) -> str:
+    """``page`` with an invisible mark at each listed heading, out of the flow of the page,
+    so that the printed text tells on which page each heading falls."""
+    for number, anchor in enumerate(anchors):
+        mark = f'<span class="salesnb-mark">{_MARK.format(number)}</span>'
+        page = re.sub(
+            rf'(<h[1-6][^>]*\sid="{re.escape(anchor)}"[^>]*>)',
+            lambda m, mark=mark: m[1] + mark,
+            page,
+            count=1,
+        )
+    return page
+
+
+def write_pdf(html_file: Path, target: Path, workdir: Path) -> tuple[Path | None, str]:
+    """Print the HTML report to PDF, the table of contents with each section's page.
+
+    Chromium cannot number a table of contents itself, so the report is printed
+    twice: once with an invisible mark at each heading the contents list (the
+    text of the first print says on which page each falls), then with the page
+    numbers written into the contents. The numbers take a slot the first print
+    already kept, so the pages do not move between the two. Without pdftotext the
+    contents keep their links and no page numbers; every page still has its
+    number in the footer.
+    """
+    browser = find_chromium()
+    if browser is None:
+        return None, (
+            "no PDF: Chromium is not installed on this machine "
+            "(on Debian or Ubuntu: apt-get install chromium); the HTML report is complete"
+        )
+    page = html_file.read_text(encoding="utf-8")
+    anchors = [m[2] for m in _PAGE_SLOT.finditer(page)]
+    note = "PDF written"
+    try:
+        if anchors and shutil.which("pdftotext"):
+            first = workdir / "report-marked.html"
+            first.write_text(_marked(page, anchors), encoding="utf-8")
+            _print(browser, first, workdir / "report-marked.pdf", workdir)
+            found: dict[str, int] = {}
+            for number, text in enumerate(pdf_pages(workdir / "report-marked.pdf") or [], 1):
+                for mark in _MARK_FOUND.findall(text):
+                    found.setdefault(anchors[int(mark)], number)
+            page = _PAGE_SLOT.sub(lambda m: f"{m[1]}{found.get(m[2], '')}{m[3]}", page)
+        elif anchors:
+            note = "PDF written (its contents without page numbers: pdftotext is not installed)"
+        numbered = workdir / "report-print.html"
+        numbered.write_text(page, encoding="utf-8")
+        _print(browser, numbered, target, workdir)
+    except (subprocess.SubprocessError, OSError) as exc:
+        return None, f"no PDF: Chromium failed ({exc.__class__.__name__})"
     if not target.is_file() or target.stat().st_size == 0:
         return None, "no PDF: Chromium wrote nothing"
-    return target, "PDF written"
+    return target, note

@@ -295,7 +295,9 @@ def run_report(
         title = f"{s.client.name}: sales-leadership report"
         names = [src.name for src in sources]
         write_html(
-            combined(inputs_html(client, stated, names, left_out), executed, title),
+            combined(
+                inputs_html(client, stated, names, left_out), executed, title, figures=figures
+            ),
             staging / "report.html",
         )
         timings["html, json, excel"] = time.perf_counter() - t0
