@@ -150,6 +150,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"error: --out: {exc}", file=sys.stderr)
         return 2
+    if args.all_scenarios and (args.scenario or args.param):
+        print(
+            "error: --all-scenarios runs the scenarios named in settings.yaml as they are "
+            "named there; it takes neither --scenario nor -p",
+            file=sys.stderr,
+        )
+        return 2
+    if args.scenario is not None:
+        from salesnb.report.scenarios import check_name
+
+        try:
+            check_name(args.scenario)
+        except ReportError as exc:
+            print(f"error: --scenario: {exc}", file=sys.stderr)
+            return 2
     if args.all:
         folders = client_folders(args.folder) if Path(args.folder).is_dir() else []
         if not folders:
@@ -174,6 +189,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 Path(args.out),
                 notebooks=args.notebook or None,
                 parameters=dict(args.param or []),
+                scenario=args.scenario,
+                all_scenarios=args.all_scenarios,
                 pdf=pdf,
                 log=log,
                 on_client_done=lambda: bar.update(1),
@@ -193,14 +210,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return 128 + signum
     for message in batch.failed.values():
         print(message, file=sys.stderr)
+    compared: list[Path] = []
     for result in batch.done:
         if pdf and result.pdf is None:
             print(f"note: {result.pdf_note}", file=sys.stderr)
-        print(f"{result.client}: report written to {result.html}")
+        what = "report" if result.scenario is None else f"scenario {result.scenario}"
+        print(f"{result.client}: {what} written to {result.html}")
+        if result.comparison is not None and result.comparison not in compared:
+            compared.append(result.comparison)
+    if any(result.scenario is not None for result in batch.done):
+        for page in compared:
+            print(f"  the base case beside its scenarios: {page}")
     if args.all or len(folders) > 1:
         failed = len(batch.failed)
         print(
-            f"{len(batch.done)} of {len(folders)} client reports written"
+            f"{len(folders) - failed} of {len(folders)} client reports written"
             + (f"; {failed} failed:" if failed else "")
         )
         for name, reason in batch.reasons.items():
@@ -286,7 +310,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         type=_parameter,
         metavar="NAME=VALUE",
-        help="override a notebook parameter, e.g. -p cut=0.3 (repeatable)",
+        help="override a setting for this run, e.g. -p cut=0.3 or cut=30%% (repeatable); "
+        "the run is a scenario, written beside the base report",
+    )
+    p.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="write the scenario NAME to OUT/<client>/scenarios/NAME/: the one named in "
+        "settings.yaml, with any -p over it, or a new one given by -p",
+    )
+    p.add_argument(
+        "--all-scenarios",
+        action="store_true",
+        help="write every scenario named in settings.yaml, then the base report",
     )
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the result")

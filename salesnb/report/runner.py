@@ -9,6 +9,12 @@
         figures.json       the headline figures, by section (names in the README)
         tables.xlsx        the tables, one sheet each, and the inputs
         notebooks/*.ipynb  the executed notebooks
+        comparison.html    the base case beside each scenario (salesnb.report.scenarios)
+        scenarios/<name>/  a scenario's pack, laid out as the base pack
+
+A run with overrides is a scenario: its pack goes to ``scenarios/<name>/`` and
+never over the base pack, which keeps its scenarios when it is written again.
+``comparison.html`` is written afresh after every run.
 
 Everything is written into a staging folder beside the target and moved into
 place only when the whole pack is ready, so a failed run never replaces an
@@ -69,16 +75,27 @@ from salesnb.report.pack import (
     inputs_html,
     recorded,
     versions,
-    write_excel,
     write_html,
     write_pdf,
 )
 from salesnb.report.parameters import (
     NOTEBOOK_SECTIONS,
     NOTEBOOKS,
+    PARAMETERS,
     check_parameters,
     notebook_parameters,
+    with_parameters,
 )
+from salesnb.report.scenarios import (
+    SCENARIOS_FOLDER,
+    changes_html,
+    check_name,
+    comparison,
+    name_for,
+    sheet_rows,
+    write_comparison,
+)
+from salesnb.report.workbook import write_pack_workbook
 
 __all__ = [
     "BatchResult",
@@ -90,6 +107,7 @@ __all__ = [
     "inside",
     "run_batch",
     "run_report",
+    "scenario_jobs",
 ]
 
 
@@ -101,6 +119,10 @@ class ReportResult:
     pdf_note: str
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    #: The scenario's name; None for the base case.
+    scenario: str | None = None
+    #: The base case's pack folder's page of the base case beside its scenarios.
+    comparison: Path | None = None
 
     @property
     def html(self) -> Path:
@@ -175,10 +197,11 @@ def run_report(
     *,
     notebooks: Sequence[str] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    scenario: str | None = None,
     pdf: bool = True,
     log: Any = None,
 ) -> ReportResult:
-    """Run every notebook for one client and write its report pack.
+    """Run every notebook for one client and write its report pack, or a scenario's.
 
     Parameters
     ----------
@@ -190,7 +213,14 @@ def run_report(
     notebooks : names, optional
         A subset of :data:`NOTEBOOKS` (default: all that exist).
     parameters : mapping, optional
-        Extra papermill parameters for every notebook (for example ``cut``).
+        Overrides of the settings (:data:`~salesnb.report.parameters.PARAMETERS`, for
+        example ``cut``). With overrides the run is a scenario: one without a
+        ``scenario`` name is named for its overrides (``cut-0-4``).
+    scenario : str, optional
+        Write the scenario of this name to ``out_dir/<client>/scenarios/<name>/``,
+        beside the base pack and never over it: the scenario of that name in the
+        client's settings, with ``parameters`` over it, or ``parameters`` alone. The
+        base pack's ``comparison.html`` is written again after every run.
     pdf : bool
         Print the HTML report to PDF when a Chromium is installed.
     log : callable, optional
@@ -208,7 +238,10 @@ def run_report(
             f"{', '.join(sorted(reserved))} cannot be set for a report: the runner sets it"
         )
     client = load_client(folder)
-    check_parameters(client, parameters or {})
+    name, given, named = _scenario(client, scenario, parameters or {})
+    origin = f"scenario {name!r} in settings.yaml" if named else ""
+    given = check_parameters(client, given, source=origin)
+    shown = with_parameters(client, given) if name is not None else client
     sources, left_out = _included(_available(notebooks), client, asked=bool(notebooks))
     out_dir = Path(out_dir)
     check_out_dir(out_dir)
@@ -216,24 +249,34 @@ def run_report(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"the output folder {out_dir} cannot be made: {exc.strerror}") from None
-    target = inside(out_dir, client.slug)
-    failed_dir = inside(out_dir, f"{client.slug}.failed")
+    base = inside(out_dir, client.slug)
+    if name is None:
+        parent, slug = out_dir, client.slug
+    else:
+        parent, slug = base / SCENARIOS_FOLDER, name
+        if base.exists() and not base.is_dir():
+            raise ReportError(f"{base} is not a report folder: the scenario cannot go in it")
+        parent.mkdir(parents=True, exist_ok=True)
+    target = inside(parent, slug)
+    failed_dir = inside(parent, f"{slug}.failed")
+    label = client.slug if name is None else f"{client.slug} (scenario {name})"
     timings: dict[str, float] = {}
     stop = _StopOnSignal()
     staging = work = None
     try:
         stop.install()
         clear_abandoned(out_dir)
+        if name is not None:
+            clear_abandoned(parent)
         with stop.held():
-            staging = _own_folder(out_dir.resolve(), f".{client.slug}.run")
+            staging = _own_folder(parent.resolve(), f".{slug}.run")
             work = _own_folder(Path(tempfile.gettempdir()), "salesnb")
         staging.chmod(0o755)
         (staging / "notebooks").mkdir()
-        given = dict(parameters or {})
         executed = []
         for source in sources:
             t0 = time.perf_counter()
-            say(f"{client.slug}: running {source.name}")
+            say(f"{label}: running {source.name}")
             out_nb = staging / "notebooks" / source.name
             try:
                 execute_notebook(
@@ -244,7 +287,7 @@ def run_report(
                 with stop.held():
                     _keep_failed(staging, failed_dir)
                 raise ReportError(
-                    f"{client.slug}: {source.name} failed: {_short(exc)}\n"
+                    f"{label}: {source.name} failed: {_short(exc)}\n"
                     f"  the executed notebook is kept for inspection in "
                     f"{failed_dir / 'notebooks' / source.name}"
                 ) from None
@@ -264,9 +307,11 @@ def run_report(
                 "plan_start": s.fiscal_year_start,
                 "not_included": list(left_out),
             },
-            **{name: rec["figures"] for name, rec in sections.items()},
+            **{key: rec["figures"] for key, rec in sections.items()},
             "software": stated,
         }
+        if name is not None:
+            figures["scenario"] = {"name": name, "overrides": given, "from_settings": named}
         (staging / "figures.json").write_text(
             json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
@@ -291,12 +336,25 @@ def run_report(
                 name="Input",
             ),
         )
-        write_excel(sections, inputs, staging / "tables.xlsx", client)
+        scenarios = None
+        if name is None:  # the base workbook's Scenarios sheet, from the scenarios written
+            found = comparison(base, base=figures)
+            scenarios = sheet_rows(found) if len(found.cases) > 1 else None
+        write_pack_workbook(staging / "tables.xlsx", sections, inputs, shown, scenarios=scenarios)
         title = f"{s.client.name}: sales-leadership report"
+        preface = ""
+        if name is not None:
+            title += f", scenario {name}"
+            was = {k: getattr(getattr(s, PARAMETERS[k][0]), PARAMETERS[k][1]) for k in given}
+            preface = changes_html(name, given, was)
         names = [src.name for src in sources]
         write_html(
             combined(
-                inputs_html(client, stated, names, left_out), executed, title, figures=figures
+                inputs_html(shown, stated, names, left_out),
+                executed,
+                title,
+                preface=preface,
+                figures=figures,
             ),
             staging / "report.html",
         )
@@ -307,9 +365,14 @@ def run_report(
             pdf_path, pdf_note = write_pdf(staging / "report.html", staging / "report.pdf", work)
             timings["pdf"] = time.perf_counter() - t0
         with stop.held():
-            _replace(staging, target)
+            _replace(staging, target, keep=(SCENARIOS_FOLDER,) if name is None else ())
             shutil.rmtree(failed_dir, ignore_errors=True)
-        say(f"{client.slug}: report written to {target}")
+            try:
+                compared = write_comparison(base)
+            except OSError as exc:
+                compared = None
+                say(f"{label}: the comparison page could not be written: {exc}")
+        say(f"{label}: report written to {target}")
         return ReportResult(
             client=s.client.name,
             folder=target,
@@ -317,6 +380,8 @@ def run_report(
             pdf_note=pdf_note,
             seconds=time.perf_counter() - started,
             timings=timings,
+            scenario=name,
+            comparison=compared,
         )
     except Exception:
         stop.check()  # an error on the way out of an interrupted run is the interruption
@@ -328,6 +393,57 @@ def run_report(
         if work is not None:
             _remove_connection_files(work)
         stop.restore()
+
+
+def _scenario(
+    client: Client, scenario: str | None, parameters: Mapping[str, Any]
+) -> tuple[str | None, dict[str, Any], bool]:
+    """The run's scenario name (None: the base case), its overrides, and whether the
+    settings name it: a named scenario's overrides with ``parameters`` over them."""
+    named = client.settings.scenarios
+    if scenario is None:
+        if not parameters:
+            return None, {}, False
+        return name_for(parameters), dict(parameters), False
+    check_name(scenario)
+    if scenario not in named and not parameters:
+        known = ", ".join(named) or "none"
+        raise ReportError(
+            f"{client.slug}: no scenario {scenario!r} in settings.yaml (named there: {known}); "
+            "to run a new one, give its overrides, such as -p cut=0.4"
+        )
+    return scenario, {**named.get(scenario, {}), **parameters}, scenario in named
+
+
+def scenario_jobs(
+    folder: Path | str, scenario: str | None, parameters: Mapping[str, Any], *, every: bool
+) -> list[tuple[str | None, dict[str, Any]]]:
+    """The runs one client's report asks for, each checked before any notebook runs: a
+    scenario name (None: the base case) and the overrides given on the command line.
+
+    ``every``: each scenario named in the settings, then the base case (whose workbook
+    then compares them all).
+    """
+    if every and (scenario is not None or parameters):
+        raise ReportError(
+            "every named scenario runs as the settings name it: no scenario or overrides"
+        )
+    client = load_client(folder)
+    if every:
+        jobs: list[tuple[str | None, dict[str, Any]]] = [
+            (name, {}) for name in client.settings.scenarios
+        ]
+        jobs.append((None, {}))
+    else:
+        jobs = [(scenario, dict(parameters))]
+    for name, given in jobs:
+        found, overrides, named = _scenario(client, name, given)
+        source = f"scenario {found!r} in settings.yaml" if named else ""
+        try:
+            check_parameters(client, overrides, source=source)
+        except ReportError as exc:
+            raise ReportError(f"{client.slug}: {exc}") from None
+    return jobs
 
 
 def _included(
@@ -376,11 +492,13 @@ def _keep_failed(staging: Path, failed_dir: Path) -> None:
     shutil.copytree(staging, failed_dir, ignore=shutil.ignore_patterns(_OWNER_FILE))
 
 
-def _replace(staging: Path, target: Path) -> None:
+def _replace(staging: Path, target: Path, keep: Sequence[str] = ()) -> None:
     """Move the finished pack into place; the old one is removed only once the new one is there.
 
     The old pack is set aside as ``.<client>.old-<pid>-<token>``, named for this run,
     so that if the process dies between the two renames the next run puts it back.
+    The folders ``keep`` names (a base pack's scenarios) move from the old pack into
+    the new one; if the process dies before they do, the next run moves them.
     """
     (staging / _OWNER_FILE).unlink(missing_ok=True)
     old = None
@@ -397,7 +515,16 @@ def _replace(staging: Path, target: Path) -> None:
             old.rename(target)
         raise
     if old is not None:
+        _carry(old, target, keep)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _carry(old: Path, new: Path, keep: Sequence[str]) -> None:
+    """Move the folders ``keep`` names from the pack ``old`` into ``new``, if it has none."""
+    for name in keep:
+        there = old / name
+        if there.is_dir() and not there.is_symlink() and not (new / name).exists():
+            there.rename(new / name)
 
 
 # ----------------------------------------------------------------------------
@@ -510,6 +637,8 @@ def clear_abandoned(out_dir: Path | str) -> list[Path]:
                 (entry / _OWNER_FILE).unlink(missing_ok=True)
                 entry.rename(target)
             else:
+                if found["kind"] == "old" and target.is_dir() and not target.is_symlink():
+                    _carry(entry, target, (SCENARIOS_FOLDER,))  # the swap's last step
                 shutil.rmtree(entry)
         except OSError:
             continue  # another run cleared it first, or it cannot be removed: leave it
@@ -726,16 +855,21 @@ def run_batch(
     *,
     notebooks: Sequence[str] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    scenario: str | None = None,
+    all_scenarios: bool = False,
     pdf: bool = True,
     log: Any = None,
     on_client_done: Any = None,
 ) -> BatchResult:
     """Run :func:`run_report` for each client folder; a failing client never stops the others.
 
-    Every folder is checked before any notebook runs, so a typo in the last
-    client is reported at once rather than after the others have run. A client
-    that fails leaves its earlier report as it was. Only an interruption
-    (:class:`Interrupted`, Ctrl-C) stops the batch.
+    Every folder, and every scenario asked of it, is checked before any notebook
+    runs, so a typo in the last client is reported at once rather than after the
+    others have run. A client that fails leaves its earlier report as it was. Only
+    an interruption (:class:`Interrupted`, Ctrl-C) stops the batch. ``scenario``
+    and ``parameters`` are passed to each :func:`run_report`; ``all_scenarios``
+    runs each scenario named in a client's settings, then its base case. A
+    client's runs stop at its first that fails.
     """
     say = log or (lambda _line: None)
     done: list[ReportResult] = []
@@ -743,6 +877,7 @@ def run_batch(
     reasons: dict[str, str] = {}
     folders = [Path(f) for f in folders]
     ready = []
+    jobs: dict[Path, list[tuple[str | None, dict[str, Any]]]] = {}
     taken: dict[str, str] = {}
 
     def fail(folder: Path, message: str, reason: str) -> None:
@@ -768,15 +903,29 @@ def run_batch(
             fail(folder, str(error), _reason(error))
             if on_client_done:
                 on_client_done()
-        else:
-            ready.append(folder)
+            continue
+        try:
+            jobs[folder] = scenario_jobs(folder, scenario, parameters or {}, every=all_scenarios)
+        except (ClientFolderError, ReportError) as exc:
+            fail(folder, str(exc), _reason(exc))
+            if on_client_done:
+                on_client_done()
+            continue
+        ready.append(folder)
     for folder in ready:
         try:
-            done.append(
-                run_report(
-                    folder, out_dir, notebooks=notebooks, parameters=parameters, pdf=pdf, log=log
+            for name, given in jobs[folder]:
+                done.append(
+                    run_report(
+                        folder,
+                        out_dir,
+                        notebooks=notebooks,
+                        parameters=given,
+                        scenario=name,
+                        pdf=pdf,
+                        log=log,
+                    )
                 )
-            )
         except (ClientFolderError, ReportError) as exc:
             fail(folder, str(exc), _reason(exc))
             say(f"{folder.name}: FAILED")

@@ -8,7 +8,10 @@
 - **Pro forma (live model)**: the plan's pro forma as values and the stress test as
   formulas over it (see :func:`write_model`), so that a changed cut, first month of
   the cut or target margin recomputes in Excel or LibreOffice;
-- every table each notebook recorded, one sheet each, in the report's order.
+- every table each notebook recorded, one sheet each, in the report's order;
+- **Scenarios**, when scenarios of the client have been written: the base case and
+  each scenario side by side, as the pack's ``comparison.html`` shows them (see
+  :mod:`salesnb.report.scenarios`).
 
 Every sheet has its headers in words, money in the client's currency, percentages
 as percentages, its header row and label column frozen and its columns fitted to
@@ -778,6 +781,7 @@ def write_workbook(
     model: StressReport | None = None,
     client_name: str = "",
     model_note: str = "",
+    scenarios: tuple[Sequence[str], Sequence[tuple[str, str, Sequence[Any]]]] | None = None,
 ) -> None:
     """Write ``tables.xlsx``.
 
@@ -796,6 +800,10 @@ def write_workbook(
         left out and the index says why (``model_note``).
     client_name : str
         Shown in the live model's title.
+    scenarios : (headings, rows), optional
+        The Scenarios sheet, last: a column per case (the base case first), and per
+        row a label, a kind (``"money"``, ``"percent"``, ``"month"``, ``"count"`` or
+        ``"text"``) and a value per case (None: not in that case's report).
     """
     fmt = Formats.of(currency)
     name = _sheet_namer()
@@ -851,12 +859,52 @@ def write_workbook(
             if scenario:
                 what += f"; as the report shows it (scenario: {scenario})"
             listed.append((sheet.title, what, source))
+    if scenarios is not None:
+        sheet = book.create_sheet(name("Scenarios"))
+        _write_scenarios(sheet, *scenarios, fmt)
+        listed.append(
+            (
+                sheet.title,
+                (
+                    "The base case and each scenario written for this client side by side: "
+                    "what each changes, income, cash low point, largest survivable cut, "
+                    "reductions, hires and shortfall; as when this workbook was written "
+                    "(the report's comparison page is brought up to date with every scenario)"
+                ),
+                "Report",
+            )
+        )
     _write_index(index, listed, fmt)
     for ws in book.worksheets:
         _print_setup(ws)
     book.active = 0
     book.calculation.fullCalcOnLoad = True
     book.save(target)
+
+
+def _write_scenarios(
+    ws: Worksheet,
+    headings: Sequence[str],
+    rows: Sequence[tuple[str, str, Sequence[Any]]],
+    fmt: Formats,
+) -> None:
+    """The Scenarios sheet: one column per case, one row per figure, each row in its
+    own format; a figure a case's report lacks is an empty cell."""
+    _header_row(ws, 1, ["Figure", *headings])
+    formats = {"money": fmt.money, "percent": fmt.percent, "month": fmt.whole, "count": fmt.whole}
+    for r, (label, kind, values) in enumerate(rows, start=2):
+        _put(ws.cell(r, 1), label).alignment = _LABEL_ALIGN
+        for c, value in enumerate(values, start=2):
+            cell = _put(ws.cell(r, c), value)
+            if kind == "text":
+                cell.alignment = _LABEL_ALIGN
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                cell.number_format = formats.get(kind, fmt.number)
+    ws.freeze_panes = "B2"
+    _fit_columns(ws, fmt, header_row=1, first_row=3)
+    for c in range(2, len(headings) + 2):
+        letter = get_column_letter(c)
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, 24)
 
 
 def _print_setup(ws: Worksheet) -> None:
@@ -974,9 +1022,12 @@ def write_pack_workbook(
     sections: Mapping[str, Mapping[str, Any]],
     inputs: pd.DataFrame,
     client: Client | None = None,
+    *,
+    scenarios: tuple[Sequence[str], Sequence[tuple[str, str, Sequence[Any]]]] | None = None,
 ) -> None:
-    """``tables.xlsx`` of a report pack: the recorded tables, and the live model when
-    the client is given and the stress-test section was recorded."""
+    """``tables.xlsx`` of a report pack: the recorded tables, the live model when
+    the client is given and the stress-test section was recorded, and the Scenarios
+    sheet when ``scenarios`` is given (see :func:`write_workbook`)."""
     currency = _currency(inputs) if client is None else client.settings.client.currency
     model, note = None, "the report was written without the client's folder at hand"
     if client is not None and "proforma" in sections:
@@ -989,6 +1040,7 @@ def write_pack_workbook(
         model=model,
         client_name=client.settings.client.name if client is not None else "",
         model_note=note,
+        scenarios=scenarios,
     )
 
 
