@@ -28,6 +28,7 @@ from salesnb.report import runner
 from salesnb.report.scenarios import MEASURES, write_comparison
 
 SAMPLE = paths.SAMPLE_CLIENT
+HARBOUR_POINT = Path(__file__).resolve().parent.parent / "data" / "harbour-point"
 STRESS_TEST = "02-pro-forma-stress-test.ipynb"
 HIRING = "03-hiring-timeline.ipynb"
 TWO_NOTEBOOKS = ["--notebook", STRESS_TEST, "--notebook", HIRING]
@@ -158,6 +159,34 @@ def test_the_scenarios_first_page_says_what_it_changed(packs):
     assert re.search(r"start_month: 3\b", settings_shown)
 
 
+@pytest.mark.slow
+def test_a_scenario_of_the_second_client_before_any_base_pack(tmp_path, capsys):
+    """Harbour Point (another currency, its cut from month 3): a scenario written first
+    makes the client's folder hold only its scenarios and the comparison; the base
+    case written next comes in beside them."""
+    folder = Path(shutil.copytree(HARBOUR_POINT, tmp_path / "harbour-point"))
+    out = tmp_path / "out"
+    command = [str(folder), "--out", str(out), "--notebook", STRESS_TEST]
+    assert _report(*command, "--scenario", "early-cut", "-p", "start_month=1") == 0
+    pack = out / "harbour-point"
+    assert sorted(p.name for p in pack.iterdir()) == ["comparison.html", "scenarios"]
+    figures = _figures(pack / "scenarios" / "early-cut")
+    assert figures["proforma"]["cut_start_month"] == 1
+    assert figures["proforma"]["cut"] == read_settings(folder / "settings.yaml")[0].stress_test.cut
+    assert _report(*command) == 0
+    assert (pack / "scenarios" / "early-cut" / "figures.json").is_file()
+    base = _figures(pack)
+    assert base["proforma"]["cut_start_month"] == 3
+    _head, rows = _comparison_table((pack / "comparison.html").read_text(encoding="utf-8"))
+    currency = base["client"]["currency"]
+    wanted = [
+        money(base["proforma"]["scenario_income"], currency),
+        money(figures["proforma"]["scenario_income"], currency),
+    ]
+    assert rows["Operating income with the cut"] == wanted
+    assert wanted[0] != wanted[1]
+
+
 # ----------------------------------------------------------------------------
 # the comparison
 # ----------------------------------------------------------------------------
@@ -180,11 +209,11 @@ def _percent(value: float) -> str:
     return f"{shown:.0f}%" if abs(shown - round(shown)) < 1e-9 else f"{shown:.1f}%"
 
 
-def _shown(kind: str, value: Any) -> str:
+def _shown(kind: str, value: Any, currency: str = "USD") -> str:
     if value is None:
         return "—"
     return {
-        "money": lambda v: money(v, "USD"),
+        "money": lambda v: money(v, currency),
         "percent": _percent,
         "month": lambda v: f"month {v}",
         "count": str,
