@@ -167,7 +167,9 @@ def combined(
     cells.append(_html_cell(inputs_html))
     combined = nbformat.v4.new_notebook(cells=cells)
     combined.metadata["title"] = title
-    combined.metadata["kernelspec"] = executed[0].metadata.get("kernelspec", {}) if executed else {}
+    kernelspec = executed[0].metadata.get("kernelspec") if executed else None
+    if kernelspec:
+        combined.metadata["kernelspec"] = kernelspec
     return combined
 
 
@@ -178,7 +180,8 @@ _ID = re.compile(r'\sid="([^"]*)"')
 _TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.DOTALL)
 _ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL)
 #: Tables with this many columns or more get smaller type in print, so that none loses a
-#: column on a landscape page: 9 (wide), 13 (a year by month with its total), 17 (more).
+#: column on a landscape page: 9 (wide), 13 (a year by month with its total); from 17,
+#: a table is printed in parts of 13 columns, each with the row labels.
 WIDE_COLUMNS, WIDEST_COLUMNS, HUGE_COLUMNS = 9, 13, 17
 
 
@@ -236,13 +239,52 @@ def finish_html(body: str) -> str:
             if columns >= WIDEST_COLUMNS
             else "salesnb-wide"
         )
-        if 'class="' in attrs:
-            attrs = attrs.replace('class="', f'class="{wide} ', 1)
-        else:
-            attrs += f' class="{wide}"'
-        return f"<table{attrs}>{inner}</table>"
+        split = _split(attrs, inner) if columns >= HUGE_COLUMNS else None
+        if split is not None:  # on screen the table whole, on paper in parts
+            return f"<table{_with_class(attrs, 'salesnb-whole')}>{inner}</table>{split}"
+        return f"<table{_with_class(attrs, wide)}>{inner}</table>"
 
     return _TABLE.sub(mark_wide, body)
+
+
+def _with_class(attrs: str, name: str) -> str:
+    if 'class="' in attrs:
+        return attrs.replace('class="', f'class="{name} ', 1)
+    return f'{attrs} class="{name}"'
+
+
+_CELL = re.compile(r"<t[hd]\b[^>]*>.*?</t[hd]>", re.DOTALL)
+_SECTION = re.compile(r"<(thead|tbody)\b[^>]*>(.*?)</\1>", re.DOTALL)
+
+
+def _split(attrs: str, inner: str) -> str | None:
+    """A table too wide for a page as several tables of at most ``WIDEST_COLUMNS`` columns,
+    each repeating the row labels; None for a table whose cells span others (left whole)."""
+    if re.search(r"\b(?:colspan|rowspan)=", inner):
+        return None
+    sections = [
+        (name, [_CELL.findall(r) for r in _ROW.findall(rows)])
+        for name, rows in _SECTION.findall(inner)
+    ]
+    body = next((rows for name, rows in sections if name == "tbody" and rows), None)
+    if body is None:
+        return None
+    labels = next((i for i, cell in enumerate(body[0]) if not cell.startswith("<th")), 0)
+    width = len(body[0]) - labels
+    most = max(1, WIDEST_COLUMNS - 1 - labels)
+    step = -(-width // -(-width // most))  # parts as even as they can be, none wider than most
+    parts = []
+    for start in range(labels, labels + width, step):
+        html_rows = "".join(
+            f"<{name}>"
+            + "".join(
+                "<tr>" + "".join(r[:labels] + r[start : start + step]) + "</tr>" for r in rows
+            )
+            + f"</{name}>"
+            for name, rows in sections
+        )
+        parts.append(f"<table{_with_class(attrs, 'salesnb-widest')}>{html_rows}</table>")
+    return f'<div class="salesnb-parts">{"".join(parts)}</div>'
 
 
 def write_html(nb: nbformat.NotebookNode, target: Path) -> None:

@@ -127,7 +127,7 @@ def _css_string(text: str) -> str:
     r"""``text`` as a CSS string whose every character is safe inside a style element.
 
     >>> _css_string('A "B" </style>')
-    '"A \\000022 B \\000022  \\00003c /style\\00003e "'
+    '"A \\000022 B\\000022  \\00003c \\00002f style\\00003e "'
     """
     safe = re.compile(r"[A-Za-z0-9 .,&'()-]")
     return '"' + "".join(c if safe.fullmatch(c) else f"\\{ord(c):06x} " for c in text) + '"'

@@ -310,3 +310,89 @@ def test_a_heading_never_ends_a_printed_page(tmp_path):
         lines = _body_lines(text, "")
         assert lines, number
         assert not re.fullmatch(r"Heading number \d+", lines[-1]), f"page {number}: {lines[-1]}"
+
+
+def test_the_footer_prints_any_client_name_as_written(tmp_path):
+    """The client's name reaches the footer through CSS: quotes, markup and accents stay
+    text, and nothing of it leaks into the page."""
+    from salesnb.report.pack import combined, write_html, write_pdf
+
+    name = 'Smith & "Söhne" </style><b>'
+    figures = {
+        "client": {"name": name, "as_of": "2027-01-08", "plan_start": "2027-01", "currency": "EUR"}
+    }
+    write_html(combined("<p>Appendix</p>", [], "t", figures=figures), tmp_path / "report.html")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<b>" not in page and page.count("</style>") == page.count("<style")
+    pdf, note = write_pdf(tmp_path / "report.html", tmp_path / "report.pdf", tmp_path)
+    assert pdf is not None, note
+    pages = pdf_pages(pdf)
+    assert pages
+    for number, text in enumerate(pages, 1):
+        assert name in text, number
+        assert f"Page {number} of {len(pages)}" in text
+
+
+def test_each_heading_keeps_an_anchor_of_its_own():
+    from salesnb.report.pack import finish_html
+    from salesnb.report.summary import CONTENTS_PLACEHOLDER
+
+    body = (
+        CONTENTS_PLACEHOLDER
+        + '<h1 id="Plan">Plan<a class="anchor-link" href="#Plan">¶</a></h1>'
+        + '<h2 id="Under-uncertainty">Under uncertainty</h2>'
+        + '<h2 id="Can-we?">Can we?<a class="anchor-link" href="#Can-we?">¶</a></h2>'
+        + '<h2 id="Under-uncertainty">Under uncertainty</h2><h2>A key-figure block</h2>'
+        + "<table><tr>"
+        + "<th>m</th>" * 13
+        + "</tr></table><table><tr><td>1</td></tr></table>"
+    )
+    done = finish_html(body)
+    nav = re.search(r'<nav class="salesnb-toc" id="contents">(.*?)</nav>', done, re.DOTALL)[1]
+    links = re.findall(r'href="#([^"]+)">([^<]+)</a>', nav)
+    assert links == [
+        ("Plan", "Plan"),
+        ("Under-uncertainty", "Under uncertainty"),
+        ("Can-we", "Can we?"),
+        ("Under-uncertainty-2", "Under uncertainty"),
+    ]
+    for anchor, _ in links:
+        assert done.count(f'id="{anchor}"') == 1
+    assert 'href="#Can-we"' in done.split("</nav>")[1], "the heading's own link follows it"
+    assert done.count('class="salesnb-widest"') == 1, "only the table of 13 columns"
+
+
+def test_a_table_too_wide_for_a_page_is_printed_in_parts(tmp_path):
+    """Twenty-four months and a total: on paper, parts that each fit the page, every
+    column there once with the row labels beside it; on screen, the table whole."""
+    import subprocess
+
+    import nbformat
+    import pandas as pd
+
+    from salesnb.report.pack import write_html, write_pdf
+
+    months = [f"2027-{m:02d}" for m in range(1, 13)] + [f"2028-{m:02d}" for m in range(1, 13)]
+    frame = pd.DataFrame(
+        [[f"${1_234_567 + i * 1_000 + j:,}" for j in range(25)] for i in range(4)],
+        index=pd.Index(["Revenue: Professional services", "Cost of sales", "Gross profit", "Cash"]),
+        columns=[*months, "Total"],
+    )
+    cell = nbformat.v4.new_code_cell(
+        "", outputs=[nbformat.v4.new_output("display_data", data={"text/html": frame.to_html()})]
+    )
+    write_html(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "report.html")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count('class="salesnb-whole') == 1
+    pdf, note = write_pdf(tmp_path / "report.html", tmp_path / "report.pdf", tmp_path)
+    assert pdf is not None, note
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    for column in [*months, "Total"]:
+        assert text.count(column) == 1, column
+    header_lines = [line for line in text.splitlines() if "2027-01" in line or "2028-" in line]
+    assert len(header_lines) >= 2, "more than one part"
+    for j in range(25):
+        assert f"${1_234_567 + 3_000 + j:,}" in text, j
+    assert text.count("Revenue: Professional services") == len(header_lines)
