@@ -88,6 +88,8 @@ def summary_html(figures: Mapping[str, Any], *, preface: str = "") -> str:
     client = figures["client"]
     name = client["name"]
     as_of = date.fromisoformat(client["as_of"])
+    named = (figures.get("scenario") or {}).get("name")
+    scenario = f", scenario {named}" if named else ""
     rows = []
     for part in executive_summary(figures):
         rows.append(
@@ -110,7 +112,7 @@ def summary_html(figures: Mapping[str, Any], *, preface: str = "") -> str:
     return (
         f"<style>{footer_css(name)}</style>"
         '<section class="salesnb-summary" id="summary">'
-        f"<h1>{e(name)}: sales-leadership report</h1>"
+        f"<h1>{e(name)}: sales-leadership report{e(scenario)}</h1>"
         f'<p class="salesnb-asof">Executive summary: figures as of {e(f"{as_of:%d %B %Y}")}, '
         f"plan year from {e(client['plan_start'])}, in {e(client['currency'])}.</p>"
         f"{preface}"

@@ -396,3 +396,13 @@ def test_a_table_too_wide_for_a_page_is_printed_in_parts(tmp_path):
     for j in range(25):
         assert f"${1_234_567 + 3_000 + j:,}" in text, j
     assert text.count("Revenue: Professional services") == len(header_lines)
+
+
+def test_a_scenarios_first_page_is_titled_with_its_name():
+    from salesnb.report.summary import summary_html
+
+    client = {"name": "Acme", "as_of": "2027-01-08", "plan_start": "2027-01", "currency": "USD"}
+    assert "<h1>Acme: sales-leadership report</h1>" in summary_html({"client": client})
+    page = summary_html({"client": client, "scenario": {"name": "deep<cut>"}}, preface="<p>x</p>")
+    assert "<h1>Acme: sales-leadership report, scenario deep&lt;cut&gt;</h1>" in page
+    assert page.index("<p>x</p>") < page.index('<table class="salesnb-exec">')
