@@ -50,6 +50,7 @@ import nbformat
 from salesnb import __version__, paths
 from salesnb.errors import SalesnbError
 from salesnb.io import load_client, slugify
+from salesnb.report.kernels import execute_notebook
 from salesnb.report.parameters import NOTEBOOKS
 
 __all__ = [
@@ -274,34 +275,15 @@ def _sign(notebook: Path) -> None:
         return
 
 
-def _execute(source: Path, target: Path, parameters: dict[str, Any], workdir: Path) -> None:
-    """Run one notebook with papermill in a fresh kernel over IPC sockets in ``workdir``.
-
-    No working folder is given: papermill would change the whole process's for the
-    run, which two runs at once must not do; nothing in the notebooks depends on it.
-    """
-    import papermill
-
-    from salesnb.report.kernels import ipc_kernel_manager
-
-    papermill.execute_notebook(
-        str(source),
-        str(target),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-        kernel_manager_class=ipc_kernel_manager(workdir),
-    )
-
-
 def _prepare(source: Path, staging: Path, client_dir: Path, work: Path) -> None:
     """Run one notebook on the client folder (panel off), then bind it and trust it."""
     from jupyter_core.utils import ensure_event_loop
 
     target = staging / source.name
     try:
-        _execute(source, target, {"client_dir": str(client_dir), "interactive": False}, work)
+        execute_notebook(
+            source, target, {"client_dir": str(client_dir), "interactive": False}, work
+        )
     except Exception as exc:  # noqa: BLE001 - any failure: say which notebook and why
         raise SessionError(f"{source.name} failed on the client folder: {_short(exc)}") from None
     finally:

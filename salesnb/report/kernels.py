@@ -37,8 +37,17 @@ KERNEL_SETUP = (
 
 
 def execute_notebook(
-    source: Path, target: Path, parameters: dict[str, Any], workdir: Path, cwd: Path
+    source: Path,
+    target: Path,
+    parameters: dict[str, Any],
+    workdir: Path,
+    cwd: Path | None = None,
 ) -> None:
+    """Run ``source`` into ``target`` with papermill in a fresh kernel over IPC sockets.
+
+    ``cwd`` None leaves the working folder alone: papermill would change the whole
+    process's for the run, which two runs at once in one process must not do.
+    """
     import papermill
 
     papermill.execute_notebook(
@@ -48,7 +57,7 @@ def execute_notebook(
         kernel_name="python3",
         progress_bar=False,
         log_output=False,
-        cwd=str(cwd),
+        cwd=None if cwd is None else str(cwd),
         kernel_manager_class=ipc_kernel_manager(workdir),
         extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_SETUP}"],
     )

@@ -105,7 +105,7 @@ def fast_runs(monkeypatch):
     def committed(source, target, parameters, workdir):
         shutil.copyfile(source, target)
 
-    monkeypatch.setattr("salesnb.lab._execute", committed)
+    monkeypatch.setattr("salesnb.lab.execute_notebook", committed)
 
 
 @pytest.mark.slow
@@ -334,7 +334,7 @@ def test_a_failing_notebook_leaves_no_session(tmp_path, monkeypatch):
             raise RuntimeError("the kernel died")
         shutil.copyfile(source, target)
 
-    monkeypatch.setattr("salesnb.lab._execute", fails)
+    monkeypatch.setattr("salesnb.lab.execute_notebook", fails)
     with pytest.raises(SessionError, match=rf"{STRESS_TEST} failed.*the kernel died"):
         build_session(make_client(tmp_path), tmp_path / "sessions")
     assert list((tmp_path / "sessions").iterdir()) == []
