@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from salesnb.errors import ClientFolderError, Problem
-from salesnb.io.readiness import PARTS, calculation_problems, parts
+from salesnb.io.readiness import PARTS, calculation_problems, parts, scenario_problems
 from salesnb.io.settings import SETTINGS_FILE, Settings, read_settings, rough_settings
 from salesnb.io.tables import (
     Column,
@@ -475,6 +475,7 @@ def _read(folder: Path) -> FolderCheck:
     checked = {key: typed(frame, TABLES[key]) for key, frame in tables.items()}
     client = Client(folder=folder, settings=settings, **checked, files=names)
     problems = calculation_problems(client)
+    problems = problems or scenario_problems(client)  # scenarios only on a sound base
     return FolderCheck(folder, None if problems else client, problems, notes, settings)
 
 

@@ -24,7 +24,7 @@ from salesnb.io.settings import SETTINGS_FILE, Settings
 if TYPE_CHECKING:
     from salesnb.io.client_folder import Client
 
-__all__ = ["PARTS", "Part", "calculation_problems", "parts"]
+__all__ = ["PARTS", "Part", "calculation_problems", "parts", "scenario_problems"]
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,21 @@ def calculation_problems(
                 )
             )
     return problems
+
+
+def scenario_problems(client: Client) -> list[Problem]:
+    """Every problem of the scenarios the settings name, each as the report would refuse it.
+
+    A named scenario is a set of report overrides: its values are checked now, the
+    same way ``salesnb report --scenario NAME`` checks them, so a folder that
+    validates can run every scenario it names.
+    """
+    if not client.settings.scenarios:
+        return []
+    from salesnb.report.parameters import parameter_problems
+
+    return [
+        Problem(SETTINGS_FILE, f"scenario {name!r}: {line}", column=f"scenarios.{name}")
+        for name, values in client.settings.scenarios.items()
+        for line in parameter_problems(client, values)
+    ]

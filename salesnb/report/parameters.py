@@ -25,6 +25,7 @@ __all__ = [
     "RUNNER_PARAMETERS",
     "check_parameters",
     "notebook_parameters",
+    "parameter_problems",
     "with_parameters",
 ]
 
@@ -96,6 +97,12 @@ def check_parameters(
     _settings, checked, problems = _checked(client, parameters)
     _refuse(problems, source)
     return checked
+
+
+def parameter_problems(client: Client, parameters: Mapping[str, Any]) -> list[str]:
+    """Every problem :func:`check_parameters` would refuse ``parameters`` for, one line each
+    (none: the overrides can be used)."""
+    return _checked(client, parameters)[2]
 
 
 def with_parameters(client: Client, parameters: Mapping[str, Any]) -> Client:

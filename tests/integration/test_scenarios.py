@@ -341,13 +341,14 @@ def test_every_override_problem_is_listed_at_once(tmp_path, capsys, stand_in):
 
 def test_a_named_scenarios_problems_name_the_scenario(tmp_path, capsys, stand_in):
     folder = _client(tmp_path, "scenarios:\n  too-deep: {cut: 150%, seed: -1}\n")
-    assert main(["validate", str(folder)]) == 0  # its values are checked when it runs
-    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 1  # validate checks a scenario's values too
+    err = capsys.readouterr().err
+    assert "column 'scenarios.too-deep': scenario 'too-deep': parameter cut" in err
+    assert "Input should be less than or equal to 1, got 1.5" in err
+    assert "scenario 'too-deep': parameter seed" in err
     assert _report(str(folder), "--out", str(tmp_path / "out"), "--all-scenarios") == 1
     err = capsys.readouterr().err
-    assert "2 problems with the overrides of scenario 'too-deep' in settings.yaml" in err
-    assert "parameter cut: Input should be less than or equal to 1, got 1.5" in err
-    assert "parameter seed" in err
+    assert "scenario 'too-deep': parameter cut" in err and "parameter seed" in err
     assert stand_in == [], "every scenario is checked before any notebook runs"
 
 

@@ -154,3 +154,23 @@ class TestOnePass:
         )
         problems = validate(folder)
         assert [(p.file, p.column) for p in problems] == [("settings.yaml", "fiscal_year_start")]
+
+
+class TestNamedScenarios:
+    def test_every_scenario_the_settings_name_is_checked_by_validate(self, folder):
+        with (folder / "settings.yaml").open("a", encoding="utf-8") as f:
+            f.write(
+                "\nscenarios:\n"
+                '  deep-cut: {cut: "140%", start_month: 3}\n'
+                "  fine: {cut: 0.3}\n"
+                "  odd: {nonsense: 1}\n"
+            )
+        problems = validate(folder)
+        assert [p.column for p in problems] == ["scenarios.deep-cut", "scenarios.odd"]
+        assert "less than or equal to 1" in problems[0].message
+        assert "unknown parameter 'nonsense'" in problems[1].message
+
+    def test_sound_scenarios_leave_the_folder_ready(self, folder):
+        with (folder / "settings.yaml").open("a", encoding="utf-8") as f:
+            f.write('\nscenarios:\n  deep-cut: {cut: "40%", start_month: 3}\n')
+        assert validate(folder) == []
