@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Table", "format_frame", "heading", "key_figures", "money", "pct"]
+__all__ = ["Table", "format_frame", "heading", "key_figures", "money", "pct", "show_whole_cells"]
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "C$", "AUD": "A$"}
 
@@ -114,3 +114,15 @@ class Table:
             percent_columns=self.percent_columns,
             text_columns=self.text_columns,
         )
+
+
+def show_whole_cells() -> None:
+    """Let tables show every cell whole, and every row and column.
+
+    By default pandas cuts a cell's text after 50 characters with "..." and hides
+    rows and columns beyond 60 and 20; a report is read on paper, so each section
+    calls this first.
+    """
+    pd.set_option(
+        "display.max_colwidth", None, "display.max_columns", None, "display.max_rows", None
+    )

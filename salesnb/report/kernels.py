@@ -27,15 +27,6 @@ def ipc_kernel_manager(workdir: Path) -> type:
     return IPCKernelManager
 
 
-#: Run in each report kernel before the notebook: pandas shows a table's every cell whole
-#: (by default it cuts text longer than 50 characters with "...", and hides rows and
-#: columns beyond 60 and 20), since the report is read on paper.
-KERNEL_SETUP = (
-    "import pandas; pandas.set_option('display.max_colwidth', None, "
-    "'display.max_columns', None, 'display.max_rows', None)"
-)
-
-
 def execute_notebook(
     source: Path,
     target: Path,
@@ -59,5 +50,4 @@ def execute_notebook(
         log_output=False,
         cwd=None if cwd is None else str(cwd),
         kernel_manager_class=ipc_kernel_manager(workdir),
-        extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_SETUP}"],
     )
