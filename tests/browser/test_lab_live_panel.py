@@ -27,7 +27,6 @@ test's temporary folder, which a failure names.
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 import re
@@ -45,6 +44,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from sample_copies import CLIENT_NAME, other_client
 
 from salesnb import paths
 from salesnb.analysis import stress_report
@@ -371,29 +371,6 @@ def test_moving_the_sales_slider_redraws_the_live_panel(tmp_path):
 
 #: The session test's budget: the command first runs the three notebooks on the client.
 SESSION_BUDGET_S = 180.0
-CLIENT_NAME = "Birch Lane Analytics"
-
-
-def _other_client(parent: Path) -> Path:
-    """A copy of the sample client under another name, with 10% more planned revenue."""
-    folder = parent / "birch-lane"
-    shutil.copytree(paths.SAMPLE_CLIENT, folder)
-    settings = folder / "settings.yaml"
-    text = settings.read_text(encoding="utf-8")
-    assert "name: Cedar Ridge Technology" in text
-    settings.write_text(
-        text.replace("name: Cedar Ridge Technology", f"name: {CLIENT_NAME}"), encoding="utf-8"
-    )
-    plan = folder / "revenue_plan.csv"
-    with plan.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        row["revenue"] = str(round(float(row["revenue"]) * 1.1))
-    with plan.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder
 
 
 @contextlib.contextmanager
@@ -447,7 +424,7 @@ CODE_ON_SCREEN = """notebook => [...notebook.querySelectorAll('.jp-CodeCell .jp-
 def test_a_client_session_opened_by_the_command_shows_no_code_and_stays_live(tmp_path):
     deadline = Deadline(SESSION_BUDGET_S)
     expect = sync_api.expect
-    client = _other_client(tmp_path / "clients")
+    client = other_client(tmp_path / "clients")
     cut_before = load_client(client).settings.stress_test.cut
     cut_after = cut_before + PRESSES * 0.01
     lost_before = _expected_lost_income(cut_before, client)

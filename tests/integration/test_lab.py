@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import csv
 import hashlib
 import json
 import os
@@ -33,6 +32,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from sample_copies import CLIENT_NAME, other_client
 
 from salesnb import lab, paths
 from salesnb.cli import main
@@ -40,31 +40,8 @@ from salesnb.errors import ClientFolderError
 from salesnb.lab import SessionError, bind, build_session, lab_command
 from salesnb.report import NOTEBOOKS
 
-CLIENT_NAME = "Birch Lane Analytics"
 SESSION_NOTEBOOKS = [n for n in NOTEBOOKS if (paths.NOTEBOOKS / n).is_file()]
 STRESS_TEST = "02-pro-forma-stress-test.ipynb"
-
-
-def make_client(parent: Path, folder_name: str = "birch-lane") -> Path:
-    """A copy of the sample client under another name, with 10% more planned revenue."""
-    folder = parent / folder_name
-    shutil.copytree(paths.SAMPLE_CLIENT, folder)
-    settings = folder / "settings.yaml"
-    text = settings.read_text(encoding="utf-8")
-    assert "name: Cedar Ridge Technology" in text
-    settings.write_text(
-        text.replace("name: Cedar Ridge Technology", f"name: {CLIENT_NAME}"), encoding="utf-8"
-    )
-    plan = folder / "revenue_plan.csv"
-    with plan.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        row["revenue"] = str(round(float(row["revenue"]) * 1.1))
-    with plan.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -90,7 +67,7 @@ def _tags(cell) -> list[str]:
 def built(tmp_path_factory):
     """One session for the non-sample client, typed as a relative path from its parent."""
     root = tmp_path_factory.mktemp("lab")
-    make_client(root / "clients")
+    other_client(root / "clients")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
         mp.setenv("JUPYTER_DATA_DIR", str(root / "jupyter-data"))  # the notebooks' trust
@@ -250,7 +227,7 @@ def test_settings_keep_the_installations_own(tmp_path):
 
 class TestAnExistingSession:
     def test_is_never_rebuilt_unasked(self, tmp_path, fast_runs):
-        client = make_client(tmp_path)
+        client = other_client(tmp_path)
         session = build_session(client, tmp_path / "sessions")
         saved = session.folder / STRESS_TEST
         saved.write_text(saved.read_text(encoding="utf-8") + " ", encoding="utf-8")
@@ -260,7 +237,7 @@ class TestAnExistingSession:
         assert _digests(session.folder) == before
 
     def test_is_reopened_as_saved_when_asked(self, tmp_path, fast_runs):
-        client = make_client(tmp_path)
+        client = other_client(tmp_path)
         first = build_session(client, tmp_path / "sessions")
         (first.folder / STRESS_TEST).write_text("{}", encoding="utf-8")  # what was saved
         again = build_session(client, tmp_path / "sessions", resume=True)
@@ -269,7 +246,7 @@ class TestAnExistingSession:
         assert again.notebooks == first.notebooks
 
     def test_is_reopened_without_panels_that_died_with_their_kernel(self, tmp_path, fast_runs):
-        client = make_client(tmp_path)
+        client = other_client(tmp_path)
         first = build_session(client, tmp_path / "sessions")
         path = first.folder / STRESS_TEST
         nb = nbformat.read(path, as_version=4)
@@ -300,7 +277,7 @@ class TestAnExistingSession:
         assert lab.drop_dead_panels(path) is False  # nothing left to drop: the file stays
 
     def test_a_new_one_keeps_the_old_under_a_dated_name(self, tmp_path, fast_runs):
-        client = make_client(tmp_path)
+        client = other_client(tmp_path)
         first = build_session(client, tmp_path / "sessions")
         (first.folder / STRESS_TEST).write_text("{}", encoding="utf-8")
         fresh = build_session(client, tmp_path / "sessions", new=True)
@@ -311,20 +288,20 @@ class TestAnExistingSession:
         assert (kept / STRESS_TEST).read_text(encoding="utf-8") == "{}"
 
     def test_of_another_folder_with_the_same_name_is_not_resumed(self, tmp_path, fast_runs):
-        build_session(make_client(tmp_path / "a"), tmp_path / "sessions")
-        other = make_client(tmp_path / "b")
+        build_session(other_client(tmp_path / "a"), tmp_path / "sessions")
+        other = other_client(tmp_path / "b")
         with pytest.raises(SessionError, match="bound to the client folder"):
             build_session(other, tmp_path / "sessions", resume=True)
 
     def test_there_is_nothing_to_resume_at_first(self, tmp_path, fast_runs):
         with pytest.raises(SessionError, match="no session to resume"):
-            build_session(make_client(tmp_path), tmp_path / "sessions", resume=True)
+            build_session(other_client(tmp_path), tmp_path / "sessions", resume=True)
 
     def test_a_folder_that_is_not_a_session_is_left_alone(self, tmp_path, fast_runs):
         (tmp_path / "sessions" / "birch-lane").mkdir(parents=True)
         (tmp_path / "sessions" / "birch-lane" / "notes.txt").write_text("mine")
         with pytest.raises(SessionError, match="not a salesnb session"):
-            build_session(make_client(tmp_path), tmp_path / "sessions", new=True)
+            build_session(other_client(tmp_path), tmp_path / "sessions", new=True)
         assert (tmp_path / "sessions" / "birch-lane" / "notes.txt").read_text() == "mine"
 
 
@@ -336,7 +313,7 @@ def test_a_failing_notebook_leaves_no_session(tmp_path, monkeypatch):
 
     monkeypatch.setattr("salesnb.lab.execute_notebook", fails)
     with pytest.raises(SessionError, match=rf"{STRESS_TEST} failed.*the kernel died"):
-        build_session(make_client(tmp_path), tmp_path / "sessions")
+        build_session(other_client(tmp_path), tmp_path / "sessions")
     assert list((tmp_path / "sessions").iterdir()) == []
 
 
@@ -388,7 +365,7 @@ class TestTheCommandLine:
 
 
 def test_the_command_lists_a_folders_problems_and_builds_nothing(tmp_path, capsys, monkeypatch):
-    client = make_client(tmp_path)
+    client = other_client(tmp_path)
     (client / "revenue_plan.csv").write_text("month,stream,revenue\n2027-01,Nope,abc\n")
     monkeypatch.chdir(tmp_path)
     assert main(["lab", "birch-lane"]) == 1
