@@ -55,7 +55,7 @@ def setup() -> None:
     pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
     subprocess.run(
-        [*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[lab,test]"], check=True
+        [*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[lab,test,portfolio]"], check=True
     )
     STAMP.write_text(_fingerprint() + "\n")
 
