@@ -365,6 +365,11 @@ class Settings(_Model):
     #: ``salesnb report FOLDER --scenario NAME``; checked against the settings they
     #: override when the report runs, before any notebook.
     scenarios: dict[ScenarioName, dict[Name, float | int | str]] = Field(default_factory=dict)
+    #: The sales manager's checkup, the recruiting scorecard and the 90-day training
+    #: plan with the operating rhythm (models in :mod:`salesnb.io.people_settings`).
+    assessments: list[AssessmentSettings] | None = Field(default=None, min_length=1)
+    scorecard: ScorecardSettings | None = None
+    training: TrainingSettings | None = None
 
     @field_validator("fiscal_year_start", mode="before")
     @classmethod
@@ -610,3 +615,13 @@ def rough_settings(path: Path) -> Settings | None:
             raw = {k: v for k, v in raw.items() if k not in failing}
             raw.update({k: v for k, v in _STAND_INS.items() if k in failing})
     return None
+
+
+# The people parts' models build on _Model above; Settings takes them once they exist.
+from salesnb.io.people_settings import (
+    AssessmentSettings,
+    ScorecardSettings,
+    TrainingSettings,
+)
+
+Settings.model_rebuild()
