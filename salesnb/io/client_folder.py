@@ -10,6 +10,7 @@ Excel workbook (first sheet) with the same name::
     actuals.csv          month, revenue (the prior year)
     expense_schedule.csv optional: line, month, amount (a fixed line's month-by-month amounts)
     objectives.csv       optional: month, objective (new business for the hiring timeline)
+    interview_scores.csv optional: candidate, interviewer, criterion, score (the scorecard)
 
 :func:`validate` reads everything and returns every problem at once, each naming
 the file, the row (as a spreadsheet numbers it: the header is row 1), the column
@@ -124,6 +125,17 @@ TABLES: dict[str, TableSpec] = {
             ),
             optional=True,
             doc="Month-by-month amounts of fixed lines that vary.",
+        ),
+        TableSpec(
+            "interview_scores",
+            (
+                Column("candidate", parse_text),
+                Column("interviewer", parse_text),
+                Column("criterion", parse_text),
+                Column("score", parse_integer),
+            ),
+            optional=True,
+            doc="Each interviewer's 1-5 score of each candidate on each scorecard criterion.",
         ),
     )
 }
@@ -421,6 +433,12 @@ class Client:
     objectives: pd.DataFrame
     #: The file each table was read from (``roster.csv`` or ``roster.xlsx``), by table.
     files: Mapping[str, str] = field(default_factory=dict)
+    #: The recruiting scorecard's interview scores (optional: empty when not given).
+    interview_scores: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["candidate", "interviewer", "criterion", "score"], dtype=object
+        )
+    )
 
     def file(self, table: str) -> str:
         """The name of the file ``table`` was read from, for messages."""
