@@ -1,0 +1,723 @@
+"""The pipeline: how it moved, how it converts, and whether it is enough for the quotas.
+
+From the CRM's opportunity frames (one snapshot, two snapshots, or the stage, amount and
+close-date history), this module works out the pipeline figures of the annual plan and
+the sales dashboard, by rep and in total:
+
+- :func:`pipeline_flow` -- how the pipeline of a window of close dates moved between two
+  snapshots: start + created + pulled in + increased - decreased - pushed out - lost -
+  won = end, deal by deal, and the deals that slipped; :func:`flow_from_history` -- the
+  same between any two dates, from the history alone;
+- :func:`snapshot_from_history` -- the opportunities as they stood on a date;
+- :func:`stage_conversion` -- of the deals that reached each stage, how many reached
+  the next and how many were won; :func:`time_in_stage` -- days spent in each stage;
+- :func:`pipeline_math` -- closing ratio, cohort win rate, and the pipeline each month
+  must start with and must take in to make its quota;
+- :func:`thirty_sixty_ninety` -- open pipeline by days to its expected close, against the
+  quota of those days;
+- :func:`coverage` -- pipeline over quota for the next 1, 2 and 3 months, against the
+  coverage each rep's win rate calls for.
+
+Conventions
+-----------
+The frames are the CRM's canonical ones: opportunities (and an earlier snapshot) with
+``id``, ``owner``, ``amount``, ``close``, ``status`` (``open``, ``won`` or ``lost``) and,
+where a figure needs them, ``name``, ``created`` and ``stage``; history with ``id``,
+``changed``, ``stage`` and optionally ``amount`` and ``close``, each row the deal's state
+from that date on. Dates are naive ``datetime64`` days; months are monthly ``pd.Period``.
+``close`` is the expected close date of an open deal and the actual one of a closed deal.
+
+Stages are given in order, as a mapping ``{name: status}``, as ``(name, status)`` pairs,
+or as objects with ``name`` and ``status`` attributes; the open stages, in that order, are
+the funnel, and a won deal counts as past every one of them.
+
+Quotas come as a frame with one row per rep (the index) and one column per month.
+
+By rep means by the deal's owner; a deal without an owner is grouped under a missing
+owner, so the reps always add up to the total. Every function is pure and vectorised
+(a million opportunities take seconds); a bad input raises
+:class:`~salesnb.errors.InputError` naming the column and what was expected. A rate with
+nothing to divide by is NaN; a need that no finite amount meets (coverage against a win
+rate of 0) is infinite, and the result's notes say so in words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from salesnb.errors import InputError
+
+__all__ = [
+    "BUCKETS",
+    "THIRTY_SIXTY_NINETY",
+    "Coverage",
+    "PipelineFlow",
+    "PipelineMath",
+    "StageConversion",
+    "ThirtySixtyNinety",
+    "TimeInStage",
+    "coverage",
+    "flow_from_history",
+    "pipeline_flow",
+    "pipeline_math",
+    "snapshot_from_history",
+    "stage_conversion",
+    "thirty_sixty_ninety",
+    "time_in_stage",
+]
+
+#: The buckets of the pipeline flow, in the order of its identity.
+BUCKETS: tuple[str, ...] = (
+    "start",
+    "created",
+    "pulled_in",
+    "increased",
+    "decreased",
+    "pushed_out",
+    "lost",
+    "won",
+    "end",
+)
+
+#: The 30/60/90 categories, in order: days from the as-of date to the expected close.
+THIRTY_SIXTY_NINETY: tuple[str, ...] = (
+    "overdue",
+    "0-30",
+    "31-60",
+    "61-90",
+    "over 90",
+    "no close date",
+)
+
+_STATUSES = ("open", "won", "lost")
+_DAY = pd.Timedelta(days=1)
+
+
+# ----------------------------------------------------------------------------
+# Checking input
+# ----------------------------------------------------------------------------
+
+
+def _date(name: str, value: object) -> pd.Timestamp:
+    """A date-like value as a midnight Timestamp."""
+    try:
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        stamp = pd.NaT
+    if stamp is pd.NaT or value is None:
+        raise InputError(f"{name}: expected a date such as '2027-01-08'; got {value!r}")
+    return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize()
+
+
+def _window(window: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """A window of close dates: a Period (a month, a quarter, a year) or a pair of dates."""
+    if isinstance(window, pd.Period):
+        return window.start_time.normalize(), window.end_time.normalize()
+    if isinstance(window, tuple | list) and len(window) == 2:
+        first, last = _date("window (first day)", window[0]), _date("window (last day)", window[1])
+        if last < first:
+            raise InputError(
+                f"window: the last day {last.date()} is before the first {first.date()}"
+            )
+        return first, last
+    raise InputError(
+        "window: expected a Period such as Period('2027Q1') or a pair of dates "
+        f"(first day, last day); got {window!r}"
+    )
+
+
+def _columns(frame: object, name: str, required: Iterable[str]) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"{name}: expected a table (DataFrame); got {type(frame).__name__}")
+    absent = [c for c in required if c not in frame.columns]
+    if absent:
+        raise InputError(f"{name}: needs the columns {', '.join(absent)}")
+    return frame
+
+
+def _dates(frame: pd.DataFrame, column: str, name: str) -> pd.Series:
+    values = frame[column]
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        try:
+            values = pd.to_datetime(values)
+        except (TypeError, ValueError):
+            raise InputError(f"{name}: {column} must hold dates") from None
+    return values.astype("datetime64[ns]").dt.normalize()
+
+
+def _amounts(frame: pd.DataFrame, column: str, name: str) -> pd.Series:
+    try:
+        return pd.to_numeric(frame[column]).astype(float)
+    except (TypeError, ValueError):
+        raise InputError(f"{name}: {column} must hold amounts") from None
+
+
+def _unique_ids(frame: pd.DataFrame, name: str) -> None:
+    duplicated = frame["id"].duplicated()
+    if duplicated.any():
+        raise InputError(
+            f"{name}: id {frame['id'][duplicated].iloc[0]!r} appears more than once "
+            "(a snapshot holds each deal once)"
+        )
+
+
+def _statuses(values: pd.Series, name: str) -> pd.Series:
+    bad = ~values.isin(_STATUSES)
+    if bad.any():
+        raise InputError(f"{name}: status must be open, won or lost; got {values[bad].iloc[0]!r}")
+    return values.astype(object)
+
+
+def _snapshot(frame: object, name: str) -> pd.DataFrame:
+    """The fields the flow reads, checked: id, name, owner, amount, close, status."""
+    frame = _columns(frame, name, ("id", "owner", "amount", "close", "status"))
+    _unique_ids(frame, name)
+    return pd.DataFrame(
+        {
+            "id": frame["id"].to_numpy(object),
+            "name": (frame["name"] if "name" in frame else pd.Series(np.nan, frame.index)).to_numpy(
+                object
+            ),
+            "owner": frame["owner"].to_numpy(object),
+            "amount": _amounts(frame, "amount", name).to_numpy(),
+            "close": _dates(frame, "close", name).to_numpy(),
+            "status": _statuses(frame["status"], name).to_numpy(object),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class _Stages:
+    names: tuple[str, ...]
+    status: Mapping[str, str]
+    open: tuple[str, ...]  # the funnel, in order
+
+    def rank(self, stage: pd.Series, name: str) -> np.ndarray:
+        """0..k-1 for the open stages, k (past them all) for a won stage, -1 for a lost one."""
+        ranks = {s: i for i, s in enumerate(self.open)}
+        ranks.update({s: len(self.open) for s, st in self.status.items() if st == "won"})
+        ranks.update({s: -1 for s, st in self.status.items() if st == "lost"})
+        mapped = stage.map(ranks)
+        if mapped.isna().any():
+            raise InputError(
+                f"{name}: stage {stage[mapped.isna()].iloc[0]!r} is not one of the stages "
+                f"given ({', '.join(self.names)})"
+            )
+        return mapped.to_numpy(dtype=np.int64)
+
+    def statuses(self, stage: pd.Series, name: str) -> np.ndarray:
+        self.rank(stage, name)  # the same check of unknown stages
+        return stage.map(self.status).to_numpy(object)
+
+    def order(self, stage: pd.Series) -> np.ndarray:
+        return stage.map({s: i for i, s in enumerate(self.names)}).to_numpy(dtype=np.int64)
+
+
+def _stages(stages: object) -> _Stages:
+    items: list[tuple[str, str]] = []
+    if isinstance(stages, Mapping):
+        items = [(str(k), str(v)) for k, v in stages.items()]
+    elif isinstance(stages, Iterable) and not isinstance(stages, str):
+        for item in stages:
+            if isinstance(item, tuple | list) and len(item) >= 2:
+                items.append((str(item[0]), str(item[1])))
+            elif hasattr(item, "name") and hasattr(item, "status"):
+                items.append((str(item.name), str(item.status)))
+            else:
+                raise InputError(
+                    f"stages: each stage needs a name and a status (open, won or lost); got {item!r}"
+                )
+    else:
+        raise InputError(f"stages: expected the stages in order; got {stages!r}")
+    names = tuple(name for name, _ in items)
+    if len(set(names)) != len(names):
+        raise InputError("stages: a stage is named twice")
+    for stage, status in items:
+        if status not in _STATUSES:
+            raise InputError(f"stages: {stage!r} must be open, won or lost; got {status!r}")
+    opens = tuple(name for name, status in items if status == "open")
+    if not opens:
+        raise InputError("stages: at least one open stage is needed")
+    return _Stages(names, dict(items), opens)
+
+
+def _quota_frame(quotas: object) -> pd.DataFrame:
+    """Quotas as floats, one row per rep (index 'owner'), one monthly Period column each."""
+    if not isinstance(quotas, pd.DataFrame):
+        raise InputError(
+            f"quotas: expected a table with a row per rep and a column per month; "
+            f"got {type(quotas).__name__}"
+        )
+    try:
+        months = pd.PeriodIndex([pd.Period(c, freq="M") for c in quotas.columns], name="month")
+    except (TypeError, ValueError):
+        raise InputError("quotas: every column must be a month such as '2027-01'") from None
+    if months.has_duplicates:
+        raise InputError(f"quotas: month {months[months.duplicated()][0]} appears twice")
+    try:
+        values = quotas.apply(pd.to_numeric).to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise InputError("quotas: every quota must be an amount") from None
+    if np.isinf(values).any() or (values < 0).any():
+        raise InputError("quotas: every quota must be a finite amount, 0 or more")
+    out = pd.DataFrame(values, index=pd.Index(quotas.index, name="owner"), columns=months)
+    if out.index.has_duplicates:
+        raise InputError(f"quotas: rep {out.index[out.index.duplicated()][0]!r} appears twice")
+    return out.sort_index(axis=1)
+
+
+def _window_quota(quotas: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.Series:
+    """Each rep's quota of the days first..last: the quota per day of each month, summed.
+
+    NaN for a rep whose quota of a month in the window is not given.
+    """
+    months = pd.period_range(first, last, freq="M")
+    total = pd.Series(0.0, index=quotas.index)
+    for month in months:
+        lo, hi = max(first, month.start_time), min(last, month.end_time.normalize())
+        share = ((hi - lo).days + 1) / month.days_in_month
+        column = quotas[month] if month in quotas.columns else pd.Series(np.nan, quotas.index)
+        total = total + column * share
+    return total
+
+
+def _group(values: pd.DataFrame, keys: list, columns: list[str]) -> pd.DataFrame:
+    return values.groupby(keys, dropna=False, sort=True)[columns].sum()
+
+
+def _ratio(numerator: object, denominator: object) -> object:
+    """numerator / denominator, NaN where the denominator is 0 (nothing to divide by)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        num = np.asarray(numerator, dtype=float)
+        den = np.asarray(denominator, dtype=float)
+        out = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+    if isinstance(numerator, pd.Series | pd.DataFrame):
+        return type(numerator)(
+            out,
+            index=numerator.index,
+            **({"columns": numerator.columns} if isinstance(numerator, pd.DataFrame) else {}),
+        )
+    return float(out) if out.ndim == 0 else out
+
+
+def _need(amount: object, rate: object) -> object:
+    """amount / rate: infinite where the rate is 0 and the amount above 0, 0 where the
+    amount is 0, NaN where the rate is unknown."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.asarray(amount, dtype=float)
+        r = np.asarray(rate, dtype=float)
+        out = np.where(a == 0, 0.0, np.where(r > 0, a / np.where(r > 0, r, 1.0), np.inf))
+        out = np.where(np.isnan(r) & (a != 0), np.nan, out)
+        out = np.where(np.isnan(a), np.nan, out)
+    return out
+
+
+# ----------------------------------------------------------------------------
+# Pipeline flow
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PipelineFlow:
+    """How the pipeline of a window of close dates moved between two snapshots.
+
+    Attributes
+    ----------
+    window : tuple of Timestamp
+        The first and last expected close date of the window (both included).
+    previous_as_of, as_of : Timestamp or None
+        The dates of the two snapshots, when given.
+    deals : DataFrame
+        One row per deal that was in the window's pipeline or came into it: ``id``,
+        ``name``, ``owner``, the buckets (:data:`BUCKETS`), the two snapshots' status,
+        close date and amount (``_previous`` / ``_current``), and the flags ``reopened``
+        (closed before, open or closed again now) and ``removed`` (gone from the
+        current snapshot, counted as lost).
+    by_rep : DataFrame
+        The buckets summed by owner (index ``owner``).
+    total : Series
+        The buckets summed over every deal.
+    slipped : DataFrame
+        The deals of the start pipeline still open with a later close date: ``id``,
+        ``name``, ``owner``, ``close_previous``, ``close_current``, ``days_later``,
+        ``amount_previous``, ``amount_current`` and ``pushed_out`` (now beyond the
+        window), largest current amount first.
+    """
+
+    window: tuple[pd.Timestamp, pd.Timestamp]
+    previous_as_of: pd.Timestamp | None
+    as_of: pd.Timestamp | None
+    deals: pd.DataFrame
+    by_rep: pd.DataFrame
+    total: pd.Series
+    slipped: pd.DataFrame
+
+
+def pipeline_flow(
+    previous: pd.DataFrame,
+    current: pd.DataFrame,
+    window: pd.Period | tuple[object, object],
+    *,
+    previous_as_of: object = None,
+    as_of: object = None,
+) -> PipelineFlow:
+    """The pipeline flow of a window of close dates between two snapshots.
+
+    Parameters
+    ----------
+    previous, current : DataFrame
+        The opportunities as exported on the earlier date and on the later one (``id``,
+        ``owner``, ``amount``, ``close``, ``status``; ``name`` when present), each deal
+        once.
+    window : Period or pair of dates
+        The expected close dates followed: a Period (``pd.Period("2027Q1")``: the quarter)
+        or the first and last day, both included.
+    previous_as_of, as_of : date, optional
+        The snapshots' dates, recorded in the result.
+
+    Returns
+    -------
+    PipelineFlow
+        The buckets deal by deal, by rep and in total, and the slipped deals.
+
+    Notes
+    -----
+    A deal is *in the window* in a snapshot when it is open there with its close date
+    in the window. Each bucket is an amount, 0 or more:
+
+    - **start**: in the window in the previous snapshot, at its previous amount;
+    - **end**: in the window in the current snapshot, at its current amount;
+    - **created**: not in the window before, and either absent from the previous
+      snapshot or closed in it (a *reopened* deal), and now in the window or newly
+      won or lost with its close date in the window, at its current amount. So a
+      deal created and won between the snapshots is created and won; one created
+      and lost is created and lost;
+    - **pulled_in**: open in the previous snapshot with its close date outside the
+      window (later, or earlier: an overdue deal given a date in the window), and now
+      in the window or newly won or lost with its close date in it, at its previous
+      amount;
+    - **increased** / **decreased**: for a deal counted at its previous amount (start
+      or pulled in), the change to its current amount when it ends in the window, is
+      won or is pushed out;
+    - **pushed_out**: in the window before, open now with its close date outside the
+      window (or none), at its current amount: an amount change then a push is
+      decreased (or increased) and pushed out;
+    - **won**: in the window before, or come into it, and won now (the status changed
+      since the previous snapshot), at its current amount, whatever its close date:
+      a deal of the window won early is a win of the window;
+    - **lost**: in the window before, or come into it, and lost now, at the amount it
+      had before (a CRM often zeroes the amount of a lost deal; a deal created and lost
+      between the snapshots is lost at its current amount). A deal of the start
+      pipeline *removed* from the current snapshot counts as lost, flagged ``removed``.
+
+    So for every deal, every rep and the total,
+    start + created + pulled_in + increased - decreased - pushed_out - lost - won = end.
+    A deal closed in both snapshots with the same status, or outside the window in both,
+    is outside the flow. A deal's rep is its current owner (the previous one when it was
+    removed), so a reassigned deal moves whole to its new owner.
+
+    The slipped deals are the deals of the start pipeline still open with a later
+    close date than before, pushed out of the window or not.
+
+    Examples
+    --------
+    >>> prev = pd.DataFrame({"id": ["a", "b"], "owner": "Ann", "amount": [100.0, 50.0],
+    ...     "close": pd.to_datetime(["2027-02-10", "2027-03-20"]), "status": "open"})
+    >>> cur = prev.assign(amount=[120.0, 50.0], status=["won", "open"],
+    ...     close=pd.to_datetime(["2027-01-20", "2027-04-15"]))
+    >>> flow = pipeline_flow(prev, cur, pd.Period("2027Q1"))
+    >>> flow.total.to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'start': 150.0, 'created': 0.0, 'pulled_in': 0.0, 'increased': 20.0, 'decreased': 0.0,
+     'pushed_out': 50.0, 'lost': 0.0, 'won': 120.0, 'end': 0.0}
+    >>> flow.slipped[["id", "days_later"]].to_dict("records")
+    [{'id': 'b', 'days_later': 26}]
+    """
+    first, last = _window(window)
+    p = _snapshot(previous, "previous")
+    c = _snapshot(current, "current")
+    both = p.merge(c, on="id", how="outer", suffixes=("_previous", "_current"), indicator=True)
+    in_p = (both["_merge"] != "right_only").to_numpy()
+    in_c = (both["_merge"] != "left_only").to_numpy()
+    st_p = both["status_previous"].to_numpy(object)
+    st_c = both["status_current"].to_numpy(object)
+    close_p = both["close_previous"]
+    close_c = both["close_current"]
+    a0 = both["amount_previous"].to_numpy(float)
+    a1 = both["amount_current"].to_numpy(float)
+
+    win_p = close_p.between(first, last).to_numpy()
+    win_c = close_c.between(first, last).to_numpy()
+    open_p = st_p == "open"
+    open_c = st_c == "open"
+    s0 = open_p & win_p
+    s1 = open_c & win_c
+    newly_closed = in_c & (st_c != "open") & ~(in_p & (st_p == st_c))
+    exits_closed = newly_closed & (s0 | win_c)
+    removed = s0 & ~in_c
+    entered = ~s0 & (s1 | exits_closed)
+    pulled = entered & open_p
+    created = entered & ~open_p
+    won = exits_closed & (st_c == "won")
+    lost = exits_closed & (st_c == "lost")
+    pushed = s0 & open_c & ~win_c
+    active = s0 | entered
+
+    uses_a0 = s0 | pulled
+    uses_a1 = (s1 | created | won | pushed) & in_c
+    missing = (uses_a0 & np.isnan(a0)) | (uses_a1 & np.isnan(a1))
+    if missing.any():
+        where = "previous" if (uses_a0 & np.isnan(a0))[missing][0] else "current"
+        raise InputError(
+            f"{where}: amount of deal {both['id'].to_numpy()[missing][0]!r} is missing; "
+            "every deal of the pipeline needs an amount"
+        )
+    a0z = np.where(in_p, a0, 0.0)
+    a1z = np.where(in_c, a1, 0.0)
+    a0z = np.nan_to_num(a0z)
+    a1z = np.nan_to_num(a1z)
+    change = np.where(uses_a0 & (s1 | won | pushed), a1z - a0z, 0.0)
+    values = {
+        "start": np.where(s0, a0z, 0.0),
+        "created": np.where(created, a1z, 0.0),
+        "pulled_in": np.where(pulled, a0z, 0.0),
+        "increased": np.maximum(change, 0.0),
+        "decreased": np.maximum(-change, 0.0),
+        "pushed_out": np.where(pushed, a1z, 0.0),
+        "lost": np.where(removed | (lost & open_p), a0z, np.where(lost, a1z, 0.0)),
+        "won": np.where(won, a1z, 0.0),
+        "end": np.where(s1, a1z, 0.0),
+    }
+    owner = both["owner_current"].where(in_c, both["owner_previous"])
+    name = both["name_current"].where(in_c, both["name_previous"])
+    deals = pd.DataFrame({"id": both["id"], "name": name, "owner": owner, **values})
+    deals["status_previous"] = st_p
+    deals["status_current"] = st_c
+    deals["close_previous"] = close_p
+    deals["close_current"] = close_c
+    deals["amount_previous"] = a0
+    deals["amount_current"] = a1
+    deals["reopened"] = created & in_p
+    deals["removed"] = removed
+    deals = deals[active].reset_index(drop=True)
+    by_rep = _group(deals, ["owner"], list(BUCKETS))
+    total = deals[list(BUCKETS)].sum().astype(float)
+
+    later = (s0 & open_c & (close_c > close_p).to_numpy())[active]
+    kept = deals[later]
+    slipped = pd.DataFrame(
+        {
+            "id": kept["id"],
+            "name": kept["name"],
+            "owner": kept["owner"],
+            "close_previous": kept["close_previous"],
+            "close_current": kept["close_current"],
+            "days_later": (kept["close_current"] - kept["close_previous"]).dt.days.astype(int),
+            "amount_previous": kept["amount_previous"],
+            "amount_current": kept["amount_current"],
+            "pushed_out": kept["pushed_out"] > 0,
+        }
+    )
+    slipped = slipped.sort_values(["amount_current", "id"], ascending=[False, True], kind="stable")
+    return PipelineFlow(
+        window=(first, last),
+        previous_as_of=None if previous_as_of is None else _date("previous_as_of", previous_as_of),
+        as_of=None if as_of is None else _date("as_of", as_of),
+        deals=deals,
+        by_rep=by_rep,
+        total=total,
+        slipped=slipped.reset_index(drop=True),
+    )
+
+
+# ----------------------------------------------------------------------------
+# History
+# ----------------------------------------------------------------------------
+
+
+def _prepared_history(
+    history: pd.DataFrame, stages: _Stages, opportunities: pd.DataFrame | None
+) -> pd.DataFrame:
+    """History rows sorted by deal and date, with status, rank and carried-forward fields.
+
+    A blank amount or close date means "unchanged": it takes the deal's previous row's
+    value, and before any, the opportunity's current one.
+    """
+    history = _columns(history, "history", ("id", "changed", "stage"))
+    rows = pd.DataFrame(
+        {
+            "id": history["id"].to_numpy(object),
+            "changed": _dates(history, "changed", "history").to_numpy(),
+            "stage": history["stage"].to_numpy(object),
+            "amount": (
+                _amounts(history, "amount", "history")
+                if "amount" in history
+                else pd.Series(np.nan, history.index)
+            ).to_numpy(float),
+            "close": (
+                _dates(history, "close", "history")
+                if "close" in history
+                else pd.Series(pd.NaT, history.index, dtype="datetime64[ns]")
+            ).to_numpy(),
+        }
+    )
+    if rows["changed"].isna().any():
+        raise InputError("history: every row needs its changed date")
+    rows["_row"] = np.arange(len(rows))
+    rows = rows.sort_values(["id", "changed", "_row"], kind="stable").reset_index(drop=True)
+    rows["status"] = stages.statuses(rows["stage"], "history")
+    rows["rank"] = stages.rank(rows["stage"], "history")
+    rows["stage_order"] = stages.order(rows["stage"])
+    by_deal = rows.groupby("id", sort=False)
+    rows["amount"] = by_deal["amount"].ffill()
+    rows["close"] = by_deal["close"].ffill()
+    if opportunities is not None and len(rows):
+        latest = opportunities.drop_duplicates("id").set_index("id")
+        for column in ("amount", "close"):
+            if column in latest:
+                fill = rows["id"].map(latest[column])
+                rows[column] = rows[column].fillna(fill) if len(fill) else rows[column]
+    return rows.drop(columns="_row")
+
+
+def _state_at(rows: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """The last row of each deal changed on or before ``day`` (rows sorted by id, date)."""
+    on_or_before = (rows["changed"] <= day).to_numpy()
+    ids = rows["id"].to_numpy(object)
+    last_of_deal = np.ones(len(rows), dtype=bool)
+    if len(rows) > 1:
+        last_of_deal[:-1] = ids[:-1] != ids[1:]
+    following = np.zeros(len(rows), dtype=bool)
+    following[:-1] = on_or_before[1:]
+    keep = on_or_before & (last_of_deal | ~following)
+    return rows[keep]
+
+
+def _attach(state: pd.DataFrame, opportunities: pd.DataFrame | None) -> pd.DataFrame:
+    """The history state with the deals' other fields (owner, name, created, ...)."""
+    fields = ["id", "stage", "stage_order", "status", "amount", "close"]
+    out = state[fields].reset_index(drop=True)
+    if opportunities is None:
+        out["owner"] = np.nan
+        return out
+    other = opportunities.drop(columns=[c for c in fields[1:] if c in opportunities])
+    other = other.drop_duplicates("id")
+    out = out.merge(other, on="id", how="left", sort=False)
+    if "owner" not in out:
+        out["owner"] = np.nan
+    return out
+
+
+def snapshot_from_history(
+    history: pd.DataFrame,
+    stages: object,
+    as_of: object,
+    *,
+    opportunities: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The opportunities as they stood at the end of ``as_of``, from their history.
+
+    Parameters
+    ----------
+    history : DataFrame
+        ``id``, ``changed``, ``stage`` and optionally ``amount`` and ``close``: each row
+        is the deal's state from its ``changed`` date on.
+    stages : stages in order
+        The stages with their status (see the module notes).
+    as_of : date
+        The day whose closing state is wanted (changes dated that day included).
+    opportunities : DataFrame, optional
+        The current opportunities: they give each deal's other fields (``owner``,
+        ``name``, ``created``, ...), and an amount or close date the history leaves blank.
+
+    Returns
+    -------
+    DataFrame
+        One row per deal with a history row on or before ``as_of``: ``id``, ``stage``,
+        ``stage_order`` (position in ``stages``), ``status``, ``amount``, ``close``,
+        then the opportunity's other columns (``owner`` always; NaN for a deal the
+        opportunities do not hold). It can be passed to :func:`pipeline_flow`.
+
+    Notes
+    -----
+    Of two rows of one deal on the same day, the later one in the file wins. A blank
+    amount or close date in a row means unchanged since the deal's previous row; before
+    its first filled row, it is the opportunity's current value. A deal whose first
+    history row is after ``as_of`` is not in the snapshot (it did not exist yet). The
+    owner, name and other fields are today's: the history does not say who owned a
+    deal before.
+
+    Examples
+    --------
+    >>> history = pd.DataFrame({"id": ["a", "a", "b"],
+    ...     "changed": pd.to_datetime(["2027-01-02", "2027-01-20", "2027-01-25"]),
+    ...     "stage": ["Qualify", "Won", "Qualify"], "amount": [100.0, 90.0, 40.0],
+    ...     "close": pd.to_datetime(["2027-02-28", "2027-01-20", "2027-03-31"])})
+    >>> snap = snapshot_from_history(history, {"Qualify": "open", "Won": "won",
+    ...                                         "Lost": "lost"}, "2027-01-22")
+    >>> snap[["id", "status", "amount"]].to_dict("records")
+    [{'id': 'a', 'status': 'won', 'amount': 90.0}]
+    """
+    table = _stages(stages)
+    day = _date("as_of", as_of)
+    rows = _prepared_history(history, table, opportunities)
+    return _attach(_state_at(rows, day), opportunities)
+
+
+def flow_from_history(
+    history: pd.DataFrame,
+    stages: object,
+    window: pd.Period | tuple[object, object],
+    previous_as_of: object,
+    as_of: object,
+    *,
+    opportunities: pd.DataFrame | None = None,
+) -> PipelineFlow:
+    """The pipeline flow between any two dates, from the stage, amount and close history.
+
+    The two snapshots are :func:`snapshot_from_history` at ``previous_as_of`` and at
+    ``as_of``, and the flow is :func:`pipeline_flow` between them, so every bucket means
+    what it means there. Deals come into being on their first history row: a deal whose
+    history starts between the two dates is created.
+
+    Parameters
+    ----------
+    history, stages, opportunities
+        As for :func:`snapshot_from_history`.
+    window : Period or pair of dates
+        The expected close dates followed.
+    previous_as_of, as_of : date
+        The earlier and the later date.
+
+    Returns
+    -------
+    PipelineFlow
+
+    Examples
+    --------
+    >>> history = pd.DataFrame({"id": ["a", "a"],
+    ...     "changed": pd.to_datetime(["2027-01-02", "2027-02-10"]),
+    ...     "stage": ["Qualify", "Won"], "amount": [100.0, 110.0],
+    ...     "close": pd.to_datetime(["2027-03-15", "2027-02-10"])})
+    >>> flow = flow_from_history(history, {"Qualify": "open", "Won": "won", "Lost": "lost"},
+    ...                          pd.Period("2027Q1"), "2027-01-31", "2027-02-28")
+    >>> flow.total[["start", "increased", "won", "end"]].tolist()
+    [100.0, 10.0, 110.0, 0.0]
+    """
+    table = _stages(stages)
+    first = _date("previous_as_of", previous_as_of)
+    second = _date("as_of", as_of)
+    if second < first:
+        raise InputError(f"as_of: {second.date()} is before previous_as_of {first.date()}")
+    rows = _prepared_history(history, table, opportunities)
+    return pipeline_flow(
+        _attach(_state_at(rows, first), opportunities),
+        _attach(_state_at(rows, second), opportunities),
+        window,
+        previous_as_of=first,
+        as_of=second,
+    )
