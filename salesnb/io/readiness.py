@@ -54,6 +54,27 @@ PARTS: tuple[Part, ...] = (
         "add a 'hiring' section to settings.yaml (annual_quota, salary; see the client "
         "template) and an objectives table or a 'plan' section to derive objectives from",
     ),
+    Part(
+        "assessments",
+        "Sales management checkup",
+        "assessments",
+        "add an 'assessments' section to settings.yaml (a date and the eleven areas rated "
+        "1 to 5; see the client template)",
+    ),
+    Part(
+        "scorecard",
+        "Recruiting scorecard",
+        "scorecard",
+        "add a 'scorecard' section to settings.yaml (criteria with weights, a threshold) "
+        "and an interview_scores table (candidate, interviewer, criterion, score)",
+    ),
+    Part(
+        "training",
+        "Training plan and operating rhythm",
+        "training",
+        "add a 'training' section to settings.yaml (13 topics, the first date, the person "
+        "responsible, country and time zone; see the client template)",
+    ),
 )
 
 
@@ -78,6 +99,18 @@ def _runs(
     runs.append(("stress_test", lambda: stress_report(client, **given["stress_test"])))
     if included["hiring"]:
         runs.append(("hiring", lambda: hiring_report(client, **given["hiring"])))
+    if included.get("assessments"):
+        from salesnb.analysis.checkup import checkup_report
+
+        runs.append(("assessments", lambda: checkup_report(client)))
+    if included.get("scorecard"):
+        from salesnb.analysis.scorecard import scorecard_report
+
+        runs.append(("scorecard", lambda: scorecard_report(client, **given["scorecard"])))
+    if included.get("training"):
+        from salesnb.analysis.training import training_report
+
+        runs.append(("training", lambda: training_report(client)))
     return runs
 
 

@@ -35,6 +35,9 @@ NOTEBOOKS = (
     "01-annual-plan.ipynb",
     "02-pro-forma-stress-test.ipynb",
     "03-hiring-timeline.ipynb",
+    "06-sales-management-checkup.ipynb",
+    "07-recruiting-scorecard.ipynb",
+    "08-training-plan-and-rhythm.ipynb",
 )
 
 
@@ -53,6 +56,7 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "lead_time_months": ("hiring", "lead_time_months"),
     "attainment": ("hiring", "attainment"),
     "attrition_rate": ("hiring", "attrition_rate"),
+    "threshold": ("scorecard", "threshold"),
 }
 
 
@@ -61,6 +65,9 @@ NOTEBOOK_SECTIONS: dict[str, str] = {
     "01-annual-plan.ipynb": "plan",
     "02-pro-forma-stress-test.ipynb": "stress_test",
     "03-hiring-timeline.ipynb": "hiring",
+    "06-sales-management-checkup.ipynb": "assessments",
+    "07-recruiting-scorecard.ipynb": "scorecard",
+    "08-training-plan-and-rhythm.ipynb": "training",
 }
 
 #: The parameters the runner itself sets in every notebook (never a consultant's override).

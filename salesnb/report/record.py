@@ -55,13 +55,20 @@ def table_payload(table: Any) -> dict[str, Any]:
     return payload
 
 
-def record(section: str, figures: Mapping[str, Any], tables: Mapping[str, Any]) -> None:
+def record(
+    section: str,
+    figures: Mapping[str, Any],
+    tables: Mapping[str, Any],
+    files: Mapping[str, str] | None = None,
+) -> None:
     """Attach a section's figures and tables to the notebook's outputs.
 
     ``tables`` maps a sheet name to a :class:`~salesnb.format.Table` (or a bare
     DataFrame); the report runner reads them back into ``figures.json`` (under
     ``section``) and the Excel workbook (one sheet per table, with the table's
-    percent columns and rows formatted as percentages).
+    percent columns and rows formatted as percentages). ``files`` maps a plain
+    file name (``training-plan.ics``) to its text: the runner writes each into the
+    pack's ``calendars`` folder.
     """
     from IPython.display import display
 
@@ -71,4 +78,6 @@ def record(section: str, figures: Mapping[str, Any], tables: Mapping[str, Any]) 
         # a list, not a mapping: saved notebooks sort mapping keys, and the sheets keep this order
         "tables": [{"name": name, **table_payload(table)} for name, table in tables.items()],
     }
+    if files:
+        payload["files"] = [{"name": name, "text": text} for name, text in files.items()]
     display({FIGURES_MIMETYPE: payload}, raw=True)

@@ -9,6 +9,7 @@
         figures.json       the headline figures, by section (names in the README)
         tables.xlsx        the tables, one sheet each, and the inputs
         notebooks/*.ipynb  the executed notebooks
+        calendars/         the training plan and operating rhythm (.ics and .csv), when included
         comparison.html    the base case beside each scenario (salesnb.report.scenarios)
         scenarios/<name>/  a scenario's pack, laid out as the base pack
 
@@ -315,6 +316,7 @@ def run_report(
         (staging / "figures.json").write_text(
             json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        _write_files(staging / CALENDARS_FOLDER, sections)
         inputs = pd.DataFrame(
             {
                 "Value": [
@@ -393,6 +395,30 @@ def run_report(
         if work is not None:
             _remove_connection_files(work)
         stop.restore()
+
+
+#: The pack's folder of the files a section records (the calendars).
+CALENDARS_FOLDER = "calendars"
+_FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:ics|csv)$")
+
+
+def _write_files(folder: Path, sections: Mapping[str, Mapping[str, Any]]) -> None:
+    """Write the files the sections recorded (``record(..., files=...)``) into ``folder``.
+
+    Only plain names (``training-plan.ics``) are written, never a path; a name two
+    sections both record is refused.
+    """
+    written: set[str] = set()
+    for key, section in sections.items():
+        for item in section.get("files", []):
+            name = str(item.get("name", ""))
+            if not _FILE_NAME.fullmatch(name) or name in written:
+                raise ReportError(
+                    f"section {key!r} records a file that cannot be written: {name!r}"
+                )
+            folder.mkdir(exist_ok=True)
+            (folder / name).write_text(str(item.get("text", "")), encoding="utf-8", newline="")
+            written.add(name)
 
 
 def _scenario(
