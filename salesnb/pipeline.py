@@ -721,3 +721,620 @@ def flow_from_history(
         previous_as_of=first,
         as_of=second,
     )
+
+
+# ----------------------------------------------------------------------------
+# Stage conversion and time in stage
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageConversion:
+    """What became of the deals that reached each open stage.
+
+    Attributes
+    ----------
+    basis : str
+        ``"history"`` (each deal's stages followed forward) or ``"final stages"`` (each
+        deal's current stage only: an approximation, see :func:`stage_conversion`).
+    by_stage : DataFrame
+        One row per open stage, in order (index ``stage``): ``entered`` (deals that
+        reached the stage or went past it), ``reached_next`` (of those, the deals that
+        reached the next stage or beyond; after the last open stage, won), ``won``,
+        ``lost``, ``open`` (still open), ``to_next`` = reached_next / entered and
+        ``win_rate`` = won / entered (NaN where no deal entered).
+    by_rep : DataFrame
+        The same by owner (index ``owner``, ``stage``).
+    """
+
+    basis: str
+    by_stage: pd.DataFrame
+    by_rep: pd.DataFrame
+
+
+def _funnel(
+    highest: np.ndarray, final: np.ndarray, owner: pd.Series, table: _Stages
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts per stage from each deal's highest rank reached and its final status."""
+    k = len(table.open)
+    deals = pd.DataFrame(
+        {
+            "owner": owner.to_numpy(object),
+            "highest": np.clip(highest, -1, k),
+            "n": 1,
+            "won": final == "won",
+            "lost": final == "lost",
+            "open": final == "open",
+        }
+    )
+    columns = ["n", "won", "lost", "open"]
+
+    def cumulate(counts: pd.DataFrame) -> pd.DataFrame:
+        # counts: index highest; the deals at or above each rank, for ranks 0..k
+        full = counts.reindex(range(-1, k + 1), fill_value=0).astype(np.int64)
+        above = full[::-1].cumsum()[::-1]
+        out = pd.DataFrame(
+            {
+                "entered": above["n"].loc[0 : k - 1].to_numpy(),
+                "reached_next": above["n"].loc[1:k].to_numpy(),
+                "won": above["won"].loc[0 : k - 1].to_numpy(),
+                "lost": above["lost"].loc[0 : k - 1].to_numpy(),
+                "open": above["open"].loc[0 : k - 1].to_numpy(),
+            },
+            index=pd.Index(table.open, name="stage"),
+        )
+        out["to_next"] = _ratio(out["reached_next"], out["entered"])
+        out["win_rate"] = _ratio(out["won"], out["entered"])
+        return out
+
+    total = cumulate(deals.groupby("highest")[columns].sum())
+    grouped = deals.groupby(["owner", "highest"], dropna=False)[columns].sum()
+    parts = {
+        rep: cumulate(part.droplevel("owner"))
+        for rep, part in grouped.groupby(level="owner", dropna=False)
+    }
+    if parts:
+        by_rep = pd.concat(parts, names=["owner", "stage"])
+    else:
+        by_rep = total.iloc[:0].copy()
+        by_rep.index = pd.MultiIndex.from_arrays([[], []], names=["owner", "stage"])
+    return total, by_rep
+
+
+def stage_conversion(
+    stages: object,
+    *,
+    history: pd.DataFrame | None = None,
+    opportunities: pd.DataFrame | None = None,
+) -> StageConversion:
+    """Stage-to-stage conversion and win rate from each stage, by rep and in total.
+
+    Parameters
+    ----------
+    stages : stages in order
+        The stages with their status (see the module notes); the open ones are the funnel.
+    history : DataFrame, optional
+        ``id``, ``changed``, ``stage``: each deal's stage changes. When it holds rows,
+        it is the basis.
+    opportunities : DataFrame, optional
+        The current opportunities (``id``, ``owner``, and ``stage`` and ``status`` for
+        the final-stage basis): they give each deal's owner, and the basis when there
+        is no history.
+
+    Returns
+    -------
+    StageConversion
+
+    Notes
+    -----
+    From history, a deal has *entered* every open stage up to the highest one it
+    reached, whether it passed through each or skipped some: a deal that jumped from
+    stage 1 to stage 3 counts as having passed stage 2, and a deal created at stage 3
+    has entered stages 1 and 2. A won deal has passed every open stage; a lost deal
+    reached the highest open stage its history shows before the loss (a deal whose
+    history is only a lost row entered none). ``reached_next`` of a stage is the deals
+    that entered the next one (after the last open stage: that were won). Whether a
+    deal is won, lost or open is its last history row's stage.
+
+    Without history, each deal's final stage is all that is known: an open deal has
+    entered the stages up to its current one, a won deal all of them, and a lost deal
+    only the first (the stage it was lost at is gone). The rates are then an
+    approximation, and ``basis`` says ``"final stages"``.
+
+    Examples
+    --------
+    >>> stages = {"Qualify": "open", "Propose": "open", "Won": "won", "Lost": "lost"}
+    >>> history = pd.DataFrame({"id": ["a", "a", "b", "b", "c"],
+    ...     "changed": pd.to_datetime(["2027-01-01", "2027-01-09", "2027-01-02",
+    ...                                "2027-01-05", "2027-01-03"]),
+    ...     "stage": ["Qualify", "Won", "Qualify", "Lost", "Propose"]})
+    >>> result = stage_conversion(stages, history=history)
+    >>> result.by_stage[["entered", "reached_next", "won"]].to_dict("index")
+    {'Qualify': {'entered': 3, 'reached_next': 2, 'won': 1}, 'Propose': {'entered': 2, 'reached_next': 1, 'won': 1}}
+    """
+    table = _stages(stages)
+    owners = None
+    if opportunities is not None:
+        _columns(opportunities, "opportunities", ("id", "owner"))
+        owners = opportunities.drop_duplicates("id").set_index("id")["owner"]
+    if history is not None and len(history):
+        rows = _prepared_history(history, table, None)
+        by_deal = rows.groupby("id", sort=False)
+        highest = by_deal["rank"].max()
+        final = by_deal["status"].last()
+        owner = (
+            highest.index.to_series().map(owners)
+            if owners is not None
+            else pd.Series(np.nan, highest.index)
+        )
+        total, by_rep = _funnel(highest.to_numpy(), final.to_numpy(object), owner, table)
+        return StageConversion("history", total, by_rep)
+    if opportunities is None:
+        raise InputError("stage_conversion: needs the history or the opportunities")
+    frame = _columns(opportunities, "opportunities", ("id", "owner", "stage", "status"))
+    rank = table.rank(frame["stage"], "opportunities")
+    status = _statuses(frame["status"], "opportunities").to_numpy(object)
+    highest = np.where(status == "won", len(table.open), np.where(status == "lost", 0, rank))
+    total, by_rep = _funnel(highest, status, frame["owner"], table)
+    return StageConversion("final stages", total, by_rep)
+
+
+@dataclass(frozen=True)
+class TimeInStage:
+    """Days deals spend in each open stage, from the stage history.
+
+    Attributes
+    ----------
+    by_stage : DataFrame
+        One row per open stage, in order (index ``stage``): ``deals`` (deals that left
+        the stage), ``median_days`` and ``mean_days`` (per deal, its days in the stage
+        summed over its visits; NaN when no deal left it) and ``in_stage_now`` (deals in
+        the stage at the end of the history, not counted in the days).
+    by_rep : DataFrame
+        The same by owner (index ``owner``, ``stage``).
+    """
+
+    by_stage: pd.DataFrame
+    by_rep: pd.DataFrame
+
+
+def time_in_stage(
+    history: pd.DataFrame,
+    stages: object,
+    *,
+    opportunities: pd.DataFrame | None = None,
+    as_of: object = None,
+) -> TimeInStage:
+    """Median and mean days per open stage, by rep and in total.
+
+    Parameters
+    ----------
+    history : DataFrame
+        ``id``, ``changed``, ``stage``.
+    stages : stages in order
+        The stages with their status.
+    opportunities : DataFrame, optional
+        ``id`` and ``owner``: each deal's owner for the figures by rep.
+    as_of : date, optional
+        Ignore history rows changed after this day.
+
+    Returns
+    -------
+    TimeInStage
+
+    Notes
+    -----
+    A deal is in a stage from the row that moved it there to the next row that moved
+    it to another stage (a row that changes only the amount or close date does not end
+    the stay). A deal's days in a stage are summed over its stays when it comes back
+    to a stage. Only stays that ended count: a deal still in the stage is counted in
+    ``in_stage_now`` and left out of the days, so that an open stay does not pull the
+    figures down. A skipped stage took no time and is not counted as 0 days; won and
+    lost stages are not timed.
+
+    Examples
+    --------
+    >>> stages = {"Qualify": "open", "Propose": "open", "Won": "won", "Lost": "lost"}
+    >>> history = pd.DataFrame({"id": ["a", "a", "a", "b", "b"],
+    ...     "changed": pd.to_datetime(["2027-01-01", "2027-01-11", "2027-01-31",
+    ...                                "2027-01-05", "2027-01-09"]),
+    ...     "stage": ["Qualify", "Propose", "Won", "Qualify", "Propose"]})
+    >>> time_in_stage(history, stages).by_stage.to_dict("index")  # doctest: +NORMALIZE_WHITESPACE
+    {'Qualify': {'deals': 2, 'median_days': 7.0, 'mean_days': 7.0, 'in_stage_now': 0},
+     'Propose': {'deals': 1, 'median_days': 20.0, 'mean_days': 20.0, 'in_stage_now': 1}}
+    """
+    table = _stages(stages)
+    rows = _prepared_history(history, table, None)
+    if as_of is not None:
+        rows = rows[rows["changed"] <= _date("as_of", as_of)].reset_index(drop=True)
+    ids = rows["id"].to_numpy(object)
+    stage = rows["stage"].to_numpy(object)
+    first_of_deal = np.ones(len(rows), dtype=bool)
+    first_of_deal[1:] = ids[1:] != ids[:-1]
+    moved = first_of_deal.copy()
+    moved[1:] |= stage[1:] != stage[:-1]
+    stays = rows[moved].reset_index(drop=True)
+    stay_ids = stays["id"].to_numpy(object)
+    last_stay = np.ones(len(stays), dtype=bool)
+    last_stay[:-1] = stay_ids[:-1] != stay_ids[1:]
+    ended = stays["changed"].shift(-1)
+    stays["days"] = (ended - stays["changed"]).dt.days.where(~last_stay)
+    owners = None
+    if opportunities is not None:
+        _columns(opportunities, "opportunities", ("id", "owner"))
+        owners = opportunities.drop_duplicates("id").set_index("id")["owner"]
+    stays["owner"] = stays["id"].map(owners) if owners is not None else np.nan
+    stays = stays[stays["status"] == "open"]
+    done = stays[~last_stay[stays.index]]
+    per_deal = done.groupby(["owner", "stage", "id"], dropna=False, sort=False)["days"].sum()
+    per_deal = per_deal.reset_index()
+    now = stays[last_stay[stays.index]]
+    stage_index = pd.Index(table.open, name="stage")
+
+    def summary(deals: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+        days = deals.groupby("stage")["days"]
+        return pd.DataFrame(
+            {
+                "deals": days.size().reindex(stage_index, fill_value=0).astype(np.int64),
+                "median_days": days.median().reindex(stage_index).astype(float),
+                "mean_days": days.mean().reindex(stage_index).astype(float),
+                "in_stage_now": current.groupby("stage")
+                .size()
+                .reindex(stage_index, fill_value=0)
+                .astype(np.int64),
+            },
+            index=stage_index,
+        )
+
+    total = summary(per_deal, now)
+    keys = ["owner", "stage"]
+    reps = pd.unique(pd.concat([per_deal["owner"], now["owner"]], ignore_index=True))
+    full = pd.MultiIndex.from_product([pd.Index(reps).sort_values(), stage_index], names=keys)
+    days = per_deal.groupby(keys, dropna=False)["days"]
+    by_rep = pd.DataFrame(
+        {
+            "deals": days.size().reindex(full, fill_value=0).astype(np.int64),
+            "median_days": days.median().reindex(full).astype(float),
+            "mean_days": days.mean().reindex(full).astype(float),
+            "in_stage_now": now.groupby(keys, dropna=False)
+            .size()
+            .reindex(full, fill_value=0)
+            .astype(np.int64),
+        },
+        index=full,
+    )
+    return TimeInStage(total, by_rep)
+
+
+# ----------------------------------------------------------------------------
+# Pipeline math: closing ratio, cohort win rate, the pipeline each month needs
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PipelineMath:
+    """Closing ratio, cohort win rate and the pipeline each quota month calls for.
+
+    Attributes
+    ----------
+    as_of : Timestamp
+        The as-of date; the months used are complete months before it.
+    months : tuple of Period
+        The trailing complete months the rates are taken over (empty when there is not
+        enough history).
+    enough : bool
+        Whether the data hold the fewest complete months asked for.
+    basis : str
+        ``"history"`` (the pipeline at each month's start rebuilt from the history) or
+        ``"final close dates"`` (an approximation, see :func:`pipeline_math`).
+    monthly : DataFrame
+        By owner and month (index ``owner``, ``month``), over the complete months the data
+        cover: ``open_due`` (pipeline open at the month's start due to close in it),
+        ``won`` (won value closed in the month), ``closing_ratio`` = won / open_due,
+        ``cohort_closed`` (value of the deals created in the month since won or lost),
+        ``cohort_won`` (of which won) and ``cohort_win_rate`` = cohort_won / cohort_closed.
+    monthly_total : DataFrame
+        The same for the whole team (index ``month``).
+    rates : DataFrame
+        By owner: ``closing_ratio`` and ``cohort_win_rate`` over the months used (sums
+        of the months' values, divided).
+    rates_total : Series
+        The team's two rates.
+    targets : DataFrame
+        By owner and quota month: ``quota``, ``must_enter`` = quota / cohort win rate and
+        ``start_needed`` = quota / closing ratio.
+    targets_total : DataFrame
+        The team's quota by month and the same two targets from the team's rates.
+    notes : tuple of str
+        What the figures could not say (not enough history, a rate of 0, ...).
+    """
+
+    as_of: pd.Timestamp
+    months: tuple[pd.Period, ...]
+    enough: bool
+    basis: str
+    monthly: pd.DataFrame
+    monthly_total: pd.DataFrame
+    rates: pd.DataFrame
+    rates_total: pd.Series
+    targets: pd.DataFrame
+    targets_total: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def _opportunities(frame: object, required: Iterable[str]) -> pd.DataFrame:
+    frame = _columns(frame, "opportunities", required)
+    out = pd.DataFrame(
+        {"id": frame["id"].to_numpy(object), "owner": frame["owner"].to_numpy(object)}
+    )
+    out["amount"] = _amounts(frame, "amount", "opportunities").to_numpy()
+    out["close"] = _dates(frame, "close", "opportunities").to_numpy()
+    out["status"] = _statuses(frame["status"], "opportunities").to_numpy(object)
+    if "created" in frame:
+        out["created"] = _dates(frame, "created", "opportunities").to_numpy()
+    return out
+
+
+def _months_text(months: pd.PeriodIndex | list) -> str:
+    return f"{months[0]} to {months[-1]}" if len(months) > 1 else str(months[0])
+
+
+def pipeline_math(
+    opportunities: pd.DataFrame,
+    quotas: pd.DataFrame,
+    as_of: object,
+    *,
+    history: pd.DataFrame | None = None,
+    stages: object = None,
+    months: tuple[int, int] = (6, 9),
+) -> PipelineMath:
+    """The plan's pipeline math from the trailing complete months, by rep and in total.
+
+    Parameters
+    ----------
+    opportunities : DataFrame
+        ``id``, ``owner``, ``amount``, ``created``, ``close`` and ``status``.
+    quotas : DataFrame
+        Quota by rep (index) and month (columns): the months whose pipeline targets are
+        wanted.
+    as_of : date
+        The analysis date; a month is complete once its last day is before it.
+    history : DataFrame, optional
+        The stage, amount and close history (needs ``stages``): when given, the
+        pipeline open at each month's start is rebuilt from it.
+    stages : stages in order, optional
+        The stages with their status, for the history.
+    months : (int, int)
+        The fewest and the most trailing complete months to use (default 6 to 9).
+
+    Returns
+    -------
+    PipelineMath
+
+    Notes
+    -----
+    For a month m:
+
+    - **closing ratio** = won value closed in m / value of the pipeline open at the
+      start of m (as it stood at the end of the day before) with its expected close
+      in m. The won value is every deal won in m, so the ratio can exceed 1 when deals
+      come and close within the month. From history, the start pipeline is rebuilt as
+      of that day; without history it is approximated from each deal's final close
+      date: a deal created before m with its final close date in m (won, lost or still
+      open) counts as due in m, which misses the deals whose date moved;
+    - **cohort win rate** = won value / value of the deals created in m that have since
+      closed, won or lost. Deals still open are left out, so a recent cohort's rate
+      rests on its quick closes;
+    - **pipeline that must enter** a quota month = quota / cohort win rate;
+    - **pipeline needed at the start** of a quota month = quota / closing ratio.
+
+    The rates used for the targets are taken over the trailing complete months before
+    ``as_of`` that the data cover (from the first month starting on or after the
+    earliest created date or history row): as many as there are, up to ``months[1]``,
+    and at least ``months[0]``; with fewer, ``enough`` is False, the rates and targets
+    are NaN and a note says how many months are needed. A rate over several months is
+    the sum of their won values over the sum of their bases, not a mean of ratios. The
+    team's targets come from the team's rates, so they are not the sum of the reps'.
+
+    A rate of 0 (nothing won) makes a target of a positive quota infinite: no finite
+    pipeline carries it, and a note names the rep; a quota of 0 needs no pipeline. A
+    rate with no base (nothing due, nothing closed) is NaN.
+
+    Examples
+    --------
+    >>> opps = pd.DataFrame({"id": ["a", "b"], "owner": "Ann", "amount": [100.0, 300.0],
+    ...     "created": pd.to_datetime(["2026-01-01", "2026-01-10"]),
+    ...     "close": pd.to_datetime(["2026-02-10", "2026-02-20"]), "status": ["won", "lost"]})
+    >>> quotas = pd.DataFrame({"2026-03": [50.0]}, index=["Ann"])
+    >>> pm = pipeline_math(opps, quotas, "2026-03-01", months=(1, 2))
+    >>> [str(m) for m in pm.months], pm.rates_total.tolist()
+    (['2026-01', '2026-02'], [0.25, 0.25])
+    >>> pm.targets_total.loc[pd.Period("2026-03", "M")].tolist()
+    [50.0, 200.0, 200.0]
+    """
+    day = _date("as_of", as_of)
+    fewest, most = months
+    if not (isinstance(fewest, int) and isinstance(most, int) and 1 <= fewest <= most):
+        raise InputError(
+            f"months: expected (fewest, most) whole months, 1 <= fewest <= most; got {months!r}"
+        )
+    opps = _opportunities(opportunities, ("id", "owner", "amount", "created", "close", "status"))
+    quota = _quota_frame(quotas)
+    use_history = history is not None and len(history) > 0
+    if use_history and stages is None:
+        raise InputError("stages: needed to read the history")
+
+    earliest = [opps["created"].min()]
+    rows = None
+    if use_history:
+        rows = _prepared_history(history, _stages(stages), opportunities)
+        earliest.append(rows["changed"].min())
+    earliest = [d for d in earliest if d is not pd.NaT and not pd.isna(d)]
+    last_complete = (day - _DAY).to_period("M")
+    if day - _DAY < (day - _DAY).to_period("M").end_time.normalize():
+        last_complete -= 1
+    if earliest:
+        start = min(earliest)
+        first_month = start.to_period("M") + (0 if start.day == 1 else 1)
+        covered = pd.period_range(first_month, last_complete, freq="M", name="month")
+    else:
+        covered = pd.PeriodIndex([], freq="M", name="month")
+    used = covered[-most:] if len(covered) else covered
+    enough = len(used) >= fewest
+    notes: list[str] = []
+    if not enough:
+        held = f"{len(covered)} ({_months_text(covered)})" if len(covered) else "none"
+        notes.append(
+            f"Not enough history: the rates need at least {fewest} complete months before "
+            f"{day.date()}; the data hold {held}."
+        )
+
+    # Monthly figures, by owner and month, over the covered months.
+    owners = pd.Index(pd.unique(pd.concat([opps["owner"], pd.Series(quota.index, dtype=object)])))
+    close_month = opps["close"].dt.to_period("M")
+    created_month = opps["created"].dt.to_period("M")
+    won_mask = opps["status"] == "won"
+    closed_mask = opps["status"] != "open"
+    parts = {
+        "won": opps["amount"]
+        .where(won_mask, 0.0)
+        .groupby([opps["owner"], close_month], dropna=False)
+        .sum(),
+        "cohort_closed": opps["amount"]
+        .where(closed_mask, 0.0)
+        .groupby([opps["owner"], created_month], dropna=False)
+        .sum(),
+        "cohort_won": opps["amount"]
+        .where(won_mask, 0.0)
+        .groupby([opps["owner"], created_month], dropna=False)
+        .sum(),
+    }
+    if use_history:
+        owner_of = opps.drop_duplicates("id").set_index("id")["owner"]
+        due = []
+        for month in covered:
+            state = _state_at(rows, month.start_time.normalize() - _DAY)
+            mask = (state["status"] == "open") & (state["close"].dt.to_period("M") == month)
+            chosen = state[mask]
+            due.append(
+                chosen["amount"]
+                .groupby(chosen["id"].map(owner_of).to_numpy(), dropna=False)
+                .sum()
+                .rename_axis("owner")
+                .to_frame("open_due")
+                .assign(month=month)
+            )
+        open_due = (
+            pd.concat(due).set_index("month", append=True)["open_due"]
+            if due
+            else pd.Series(dtype=float)
+        )
+        basis = "history"
+    else:
+        before = opps["created"] < close_month.dt.start_time.dt.normalize()
+        open_due = (
+            opps["amount"]
+            .where(before, 0.0)
+            .groupby([opps["owner"], close_month], dropna=False)
+            .sum()
+        )
+        basis = "final close dates"
+        if len(opps):
+            notes.append(
+                "The pipeline open at each month's start is approximated from the deals' final "
+                "close dates (the export has no history)."
+            )
+    full = pd.MultiIndex.from_product([owners.sort_values(), covered], names=["owner", "month"])
+
+    def on_full(series: pd.Series) -> pd.Series:
+        if len(series) == 0:
+            return pd.Series(0.0, index=full)
+        series = series.copy()
+        series.index = series.index.set_names(["owner", "month"])
+        return series.reindex(full, fill_value=0.0).astype(float)
+
+    monthly = pd.DataFrame(
+        {
+            "open_due": on_full(open_due),
+            "won": on_full(parts["won"]),
+            "cohort_closed": on_full(parts["cohort_closed"]),
+            "cohort_won": on_full(parts["cohort_won"]),
+        },
+        index=full,
+    )
+    monthly_total = monthly.groupby(level="month").sum().reindex(covered, fill_value=0.0)
+    for frame in (monthly, monthly_total):
+        frame["closing_ratio"] = _ratio(frame["won"], frame["open_due"])
+        frame["cohort_win_rate"] = _ratio(frame["cohort_won"], frame["cohort_closed"])
+    order = ["open_due", "won", "closing_ratio", "cohort_closed", "cohort_won", "cohort_win_rate"]
+    monthly, monthly_total = monthly[order], monthly_total[order]
+
+    in_used = monthly.index.get_level_values("month").isin(used)
+    sums = (
+        monthly[in_used].groupby(level="owner").sum().reindex(owners.sort_values(), fill_value=0.0)
+    )
+    team = monthly_total.loc[used].sum()
+    rates = pd.DataFrame(
+        {
+            "closing_ratio": _ratio(sums["won"], sums["open_due"]),
+            "cohort_win_rate": _ratio(sums["cohort_won"], sums["cohort_closed"]),
+        }
+    )
+    rates.index.name = "owner"
+    rates_total = pd.Series(
+        {
+            "closing_ratio": _ratio(team["won"], team["open_due"]),
+            "cohort_win_rate": _ratio(team["cohort_won"], team["cohort_closed"]),
+        },
+        dtype=float,
+    )
+    if not enough:
+        rates[:] = np.nan
+        rates_total[:] = np.nan
+
+    long = quota.stack().reindex(
+        pd.MultiIndex.from_product([quota.index, quota.columns], names=["owner", "month"])
+    )
+    rep_rates = rates.reindex(long.index.get_level_values("owner"))
+    targets = pd.DataFrame(
+        {
+            "quota": long.to_numpy(float),
+            "must_enter": _need(long.to_numpy(float), rep_rates["cohort_win_rate"].to_numpy(float)),
+            "start_needed": _need(long.to_numpy(float), rep_rates["closing_ratio"].to_numpy(float)),
+        },
+        index=long.index,
+    )
+    team_quota = quota.sum(axis=0, min_count=1)
+    targets_total = pd.DataFrame(
+        {
+            "quota": team_quota.to_numpy(float),
+            "must_enter": _need(team_quota.to_numpy(float), rates_total["cohort_win_rate"]),
+            "start_needed": _need(team_quota.to_numpy(float), rates_total["closing_ratio"]),
+        },
+        index=quota.columns,
+    )
+    if enough:
+        for rate, what in (
+            ("cohort_win_rate", "deals created"),
+            ("closing_ratio", "the pipeline due"),
+        ):
+            zero = rates.index[rates[rate] == 0]
+            if len(zero):
+                notes.append(
+                    f"No won value from {what} in {_months_text(used)} for "
+                    f"{', '.join(map(str, zero))}: no finite pipeline carries a quota at a "
+                    f"{rate.replace('_', ' ')} of 0."
+                )
+    return PipelineMath(
+        as_of=day,
+        months=tuple(used),
+        enough=enough,
+        basis=basis,
+        monthly=monthly,
+        monthly_total=monthly_total,
+        rates=rates,
+        rates_total=rates_total,
+        targets=targets,
+        targets_total=targets_total,
+        notes=tuple(notes),
+    )
