@@ -43,7 +43,6 @@ rate of 0) is infinite, and the result's notes say so in words.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -1064,9 +1063,9 @@ class PipelineMath:
 
 def _opportunities(frame: object, required: Iterable[str]) -> pd.DataFrame:
     frame = _columns(frame, "opportunities", required)
-    out = pd.DataFrame(
-        {"id": frame["id"].to_numpy(object), "owner": frame["owner"].to_numpy(object)}
-    )
+    out = pd.DataFrame({"owner": frame["owner"].to_numpy(object)})
+    if "id" in frame:
+        out["id"] = frame["id"].to_numpy(object)
     out["amount"] = _amounts(frame, "amount", "opportunities").to_numpy()
     out["close"] = _dates(frame, "close", "opportunities").to_numpy()
     out["status"] = _statuses(frame["status"], "opportunities").to_numpy(object)
@@ -1292,8 +1291,9 @@ def pipeline_math(
         rates[:] = np.nan
         rates_total[:] = np.nan
 
-    long = quota.stack().reindex(
-        pd.MultiIndex.from_product([quota.index, quota.columns], names=["owner", "month"])
+    long = pd.Series(
+        quota.to_numpy(float).ravel(),
+        index=pd.MultiIndex.from_product([quota.index, quota.columns], names=["owner", "month"]),
     )
     rep_rates = rates.reindex(long.index.get_level_values("owner"))
     targets = pd.DataFrame(
@@ -1338,3 +1338,328 @@ def pipeline_math(
         targets_total=targets_total,
         notes=tuple(notes),
     )
+
+
+# ----------------------------------------------------------------------------
+# 30/60/90 and coverage
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThirtySixtyNinety:
+    """Open pipeline by days to its expected close, against the quota of those days.
+
+    Attributes
+    ----------
+    as_of : Timestamp
+        Day 0.
+    periods : DataFrame
+        The first and last day of each timed category (index ``category``: 0-30, 31-60,
+        61-90), columns ``first`` and ``last``.
+    by_rep : DataFrame
+        By owner and category (index ``owner``, ``category``, categories in the order of
+        :data:`THIRTY_SIXTY_NINETY`): ``value``, ``count``, ``quota`` (of the category's
+        days; NaN for overdue, over 90 and no close date, or when a month's quota is not
+        given) and ``coverage`` = value / quota (NaN where the quota is 0 or unknown).
+    total : DataFrame
+        The same for the team (index ``category``).
+    notes : tuple of str
+    """
+
+    as_of: pd.Timestamp
+    periods: pd.DataFrame
+    by_rep: pd.DataFrame
+    total: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+_TIMED = {"0-30": (0, 30), "31-60": (31, 60), "61-90": (61, 90)}
+
+
+def _quota_notes(
+    quota: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, what: str
+) -> list[str]:
+    wanted = pd.period_range(first, last, freq="M")
+    absent = [m for m in wanted if m not in quota.columns]
+    if absent:
+        return [
+            f"No quota given for {', '.join(map(str, absent))}: the quota of {what} is not known."
+        ]
+    return []
+
+
+def thirty_sixty_ninety(
+    opportunities: pd.DataFrame,
+    as_of: object,
+    quotas: pd.DataFrame | None = None,
+) -> ThirtySixtyNinety:
+    """The open pipeline in 30/60/90 categories of the as-of date, by rep and in total.
+
+    Parameters
+    ----------
+    opportunities : DataFrame
+        ``owner``, ``amount``, ``close`` and ``status``; only open deals count.
+    as_of : date
+        Day 0.
+    quotas : DataFrame, optional
+        Quota by rep (index) and month (columns).
+
+    Returns
+    -------
+    ThirtySixtyNinety
+
+    Notes
+    -----
+    Days = expected close - as-of date. **0-30** holds days 0 to 30 (the as-of date
+    itself and the 30 days after it: 31 days), **31-60** days 31 to 60, **61-90** days
+    61 to 90; **over 90** is later, **overdue** is an open deal whose expected close is
+    before the as-of date, and **no close date** an open deal without one.
+
+    The quota of a category is the quota per day of each month (the month's quota / its
+    days) summed over the category's days: from 2027-01-08, 0-30 runs to 2027-02-07, so
+    its quota is 24/31 of January's and 7/28 of February's. The team's quota is the
+    sum of the reps'.
+
+    Examples
+    --------
+    >>> opps = pd.DataFrame({"owner": "Ann", "amount": [10.0, 20.0, 40.0],
+    ...     "close": pd.to_datetime(["2027-01-07", "2027-01-31", "2027-02-01"]),
+    ...     "status": "open"})
+    >>> quotas = pd.DataFrame({"2027-01": [31.0], "2027-02": [28.0], "2027-03": [31.0],
+    ...                        "2027-04": [30.0]}, index=["Ann"])
+    >>> t = thirty_sixty_ninety(opps, "2027-01-01", quotas)
+    >>> t.total[["value", "count", "quota"]].loc[["overdue", "0-30", "31-60"]].to_dict("index")
+    {'overdue': {'value': 0.0, 'count': 0, 'quota': nan}, '0-30': {'value': 30.0, 'count': 2, 'quota': 31.0}, '31-60': {'value': 40.0, 'count': 1, 'quota': 30.0}}
+    """
+    day = _date("as_of", as_of)
+    frame = _columns(opportunities, "opportunities", ("owner", "amount", "close", "status"))
+    status = _statuses(frame["status"], "opportunities")
+    is_open = (status == "open").to_numpy()
+    open_deals = pd.DataFrame(
+        {
+            "owner": frame["owner"].to_numpy(object)[is_open],
+            "amount": _amounts(frame, "amount", "opportunities").to_numpy()[is_open],
+            "close": _dates(frame, "close", "opportunities").to_numpy()[is_open],
+        }
+    )
+    if open_deals["amount"].isna().any():
+        raise InputError("opportunities: every open deal needs an amount")
+    days = (open_deals["close"] - day).dt.days.to_numpy(dtype=float)
+    labels = np.select(
+        [np.isnan(days), days < 0, days <= 30, days <= 60, days <= 90],
+        ["no close date", "overdue", "0-30", "31-60", "61-90"],
+        default="over 90",
+    )
+    categories = pd.CategoricalIndex(
+        THIRTY_SIXTY_NINETY, categories=THIRTY_SIXTY_NINETY, ordered=True, name="category"
+    )
+    open_deals["category"] = pd.Categorical(labels, categories=THIRTY_SIXTY_NINETY, ordered=True)
+    quota = _quota_frame(quotas) if quotas is not None else None
+    reps = [open_deals["owner"]]
+    if quota is not None:
+        reps.append(pd.Series(quota.index, dtype=object))
+    owners = pd.Index(pd.unique(pd.concat(reps, ignore_index=True))).sort_values()
+    full = pd.MultiIndex.from_product([owners, THIRTY_SIXTY_NINETY], names=["owner", "category"])
+    grouped = open_deals.groupby(["owner", "category"], dropna=False, observed=False)["amount"]
+    by_rep = pd.DataFrame(
+        {
+            "value": grouped.sum().reindex(full, fill_value=0.0).astype(float),
+            "count": grouped.size().reindex(full, fill_value=0).astype(np.int64),
+        },
+        index=full,
+    )
+    periods = pd.DataFrame(
+        {
+            "first": [day + pd.Timedelta(days=lo) for lo, _ in _TIMED.values()],
+            "last": [day + pd.Timedelta(days=hi) for _, hi in _TIMED.values()],
+        },
+        index=pd.Index(list(_TIMED), name="category"),
+    )
+    by_rep["quota"] = np.nan
+    notes: list[str] = []
+    if quota is not None:
+        for name, (first, last) in periods.iterrows():
+            rep_quota = _window_quota(quota, first, last).reindex(owners)
+            by_rep.loc[(slice(None), name), "quota"] = rep_quota.to_numpy()
+        notes += _quota_notes(
+            quota, periods["first"].iloc[0], periods["last"].iloc[-1], "some days"
+        )
+    else:
+        notes.append("No quotas given: the categories are shown without their quota.")
+    total = by_rep.groupby(level="category", sort=False).agg(
+        value=("value", "sum"),
+        count=("count", "sum"),
+        quota=("quota", lambda q: q.sum(min_count=1)),
+    )
+    total = total.reindex(list(THIRTY_SIXTY_NINETY))
+    timed = total.index.isin(list(_TIMED))
+    total.loc[~timed, "quota"] = np.nan
+    total.index = categories
+    by_rep["coverage"] = _ratio(by_rep["value"], by_rep["quota"])
+    total["coverage"] = _ratio(total["value"], total["quota"])
+    total["count"] = total["count"].astype(np.int64)
+    return ThirtySixtyNinety(day, periods, by_rep, total, tuple(notes))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Pipeline over quota for the next months, against the coverage each rep needs.
+
+    Attributes
+    ----------
+    as_of : Timestamp
+    months : Mapping of int to tuple of Period
+        The calendar months of each horizon (1: the next month; 2: the next two; ...).
+    by_rep : DataFrame
+        By owner and horizon (index ``owner``, ``months``): ``pipeline`` (open value with
+        its expected close in those months), ``quota``, ``coverage`` = pipeline / quota
+        (NaN where the quota is 0 or unknown), ``win_rate`` (by value), ``needed`` = 1 /
+        win rate (infinite at a win rate of 0, NaN when unknown) and ``below_need``
+        (True, False, or missing where either side is unknown).
+    total : DataFrame
+        The same for the team (index ``months``), from the team's win rate.
+    notes : tuple of str
+    """
+
+    as_of: pd.Timestamp
+    months: Mapping[int, tuple[pd.Period, ...]]
+    by_rep: pd.DataFrame
+    total: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def _win_rate_by_value(opps: pd.DataFrame) -> tuple[pd.Series, float]:
+    """Won value / closed value, by owner and for the team (NaN with nothing closed)."""
+    won = opps["amount"].where(opps["status"] == "won", 0.0)
+    closed = opps["amount"].where(opps["status"] != "open", 0.0)
+    sums = pd.DataFrame({"won": won, "closed": closed}).groupby(opps["owner"], dropna=False).sum()
+    return (
+        pd.Series(_ratio(sums["won"], sums["closed"]), index=sums.index),
+        _ratio(float(won.sum()), float(closed.sum())),
+    )
+
+
+def coverage(
+    opportunities: pd.DataFrame,
+    quotas: pd.DataFrame,
+    as_of: object,
+    *,
+    win_rates: pd.Series | None = None,
+    team_win_rate: float | None = None,
+    horizons: tuple[int, ...] = (1, 2, 3),
+) -> Coverage:
+    """Pipeline / quota of the next 1, 2 and 3 calendar months, against each rep's need.
+
+    Parameters
+    ----------
+    opportunities : DataFrame
+        ``owner``, ``amount``, ``close`` and ``status``.
+    quotas : DataFrame
+        Quota by rep (index) and month (columns).
+    as_of : date
+        The months counted are the calendar months after the as-of date's month.
+    win_rates : Series, optional
+        Each rep's win rate by value (index owner); by default won value / (won + lost
+        value) of the rep's closed deals in ``opportunities``.
+    team_win_rate : float, optional
+        The team's win rate by value; by default from every closed deal.
+    horizons : tuple of int
+        How many months ahead each figure looks (default 1, 2 and 3).
+
+    Returns
+    -------
+    Coverage
+
+    Notes
+    -----
+    For the horizon of h months after the as-of month M, pipeline = open value with
+    its expected close in M+1 .. M+h, quota = the quotas of those months, coverage =
+    pipeline / quota. A rep who wins a share w of the value they close needs a
+    pipeline of 1 / w times the quota: 3x fits a win rate of 33%, and a rep at 25%
+    needs 4x. A win rate of 0 makes the need infinite (no pipeline is enough, so the
+    rep is below need); with no closed deal the rate and the need are unknown. A quota
+    of 0 has no coverage.
+
+    Examples
+    --------
+    >>> opps = pd.DataFrame({"owner": "Ann", "amount": [300.0, 100.0, 300.0],
+    ...     "close": pd.to_datetime(["2027-02-10", "2026-11-03", "2026-12-09"]),
+    ...     "status": ["open", "won", "lost"]})
+    >>> quotas = pd.DataFrame({"2027-02": [100.0]}, index=["Ann"])
+    >>> c = coverage(opps, quotas, "2027-01-08", horizons=(1,))
+    >>> row = c.by_rep.loc[("Ann", 1)]
+    >>> float(row["coverage"]), float(row["needed"]), bool(row["below_need"])
+    (3.0, 4.0, True)
+    """
+    day = _date("as_of", as_of)
+    opps = _opportunities(opportunities, ("owner", "amount", "close", "status"))
+    quota = _quota_frame(quotas)
+    if not all(isinstance(h, int) and h >= 1 for h in horizons) or not horizons:
+        raise InputError(f"horizons: expected whole numbers of months, 1 or more; got {horizons!r}")
+    rep_rates, team_rate = _win_rate_by_value(opps)
+    if win_rates is not None:
+        rep_rates = pd.Series(win_rates, dtype=float)
+    if team_win_rate is not None:
+        team_rate = float(team_win_rate)
+    is_open = opps["status"] == "open"
+    if opps["amount"][is_open].isna().any():
+        raise InputError("opportunities: every open deal needs an amount")
+    month = day.to_period("M")
+    months = {h: tuple(pd.period_range(month + 1, month + h, freq="M")) for h in horizons}
+    close_month = opps["close"].dt.to_period("M")
+    owners = pd.Index(
+        pd.unique(
+            pd.concat(
+                [opps["owner"][is_open], pd.Series(quota.index, dtype=object)], ignore_index=True
+            )
+        )
+    ).sort_values()
+    notes: list[str] = []
+    rows = []
+    for h, span in months.items():
+        inside = is_open & close_month.isin(list(span))
+        pipeline = opps["amount"].where(inside, 0.0).groupby(opps["owner"], dropna=False).sum()
+        rep_quota = _window_quota(quota, span[0].start_time, span[-1].end_time.normalize())
+        rows.append(
+            pd.DataFrame(
+                {
+                    "owner": owners,
+                    "months": h,
+                    "pipeline": pipeline.reindex(owners, fill_value=0.0).to_numpy(float),
+                    "quota": rep_quota.reindex(owners).to_numpy(float),
+                }
+            )
+        )
+    notes += _quota_notes(
+        quota,
+        months[max(horizons)][0].start_time,
+        months[max(horizons)][-1].end_time,
+        "those months",
+    )
+    by_rep = pd.concat(rows, ignore_index=True).set_index(["owner", "months"]).sort_index()
+    by_rep["coverage"] = _ratio(by_rep["pipeline"], by_rep["quota"])
+    by_rep["win_rate"] = rep_rates.reindex(by_rep.index.get_level_values("owner")).to_numpy(float)
+    total = by_rep.groupby(level="months").agg(
+        pipeline=("pipeline", "sum"), quota=("quota", lambda q: q.sum(min_count=1))
+    )
+    total["coverage"] = _ratio(total["pipeline"], total["quota"])
+    total["win_rate"] = team_rate
+    for frame in (by_rep, total):
+        frame["needed"] = _need(1.0, frame["win_rate"].to_numpy(float))
+        below = frame["coverage"] < frame["needed"]
+        unknown = frame["coverage"].isna() | frame["needed"].isna()
+        frame["below_need"] = pd.array(np.where(unknown, None, below), dtype="boolean")
+    zero = sorted(set(by_rep.index.get_level_values("owner")[by_rep["win_rate"] == 0]), key=str)
+    if zero:
+        notes.append(
+            f"No won value for {', '.join(map(str, zero))}: at a win rate of 0 no coverage "
+            "is enough, so the need is infinite."
+        )
+    unknown_rate = sorted(
+        set(by_rep.index.get_level_values("owner")[by_rep["win_rate"].isna()]), key=str
+    )
+    if unknown_rate:
+        notes.append(
+            f"No closed deals for {', '.join(map(str, unknown_rate))}: the coverage they need is not known."
+        )
+    return Coverage(day, months, by_rep, total, tuple(notes))
