@@ -63,6 +63,13 @@ class Criterion:
         )
 
 
+def _shown(value: object) -> str:
+    """A score as a message quotes it: 9, not 9.0."""
+    if check.is_number(value) and float(value).is_integer():  # type: ignore[arg-type]
+        return str(int(value))  # type: ignore[call-overload]
+    return check.show(value)
+
+
 def checked_scores(scores: pd.DataFrame, criteria: Sequence[Criterion]) -> pd.DataFrame:
     """The scores table, checked, with ``score`` as whole numbers.
 
@@ -104,8 +111,7 @@ def checked_scores(scores: pd.DataFrame, criteria: Sequence[Criterion]) -> pd.Da
         v = r["score"]
         if not (check.is_number(v) and float(v) == int(v) and LOWEST <= int(v) <= HIGHEST):
             raise InputError(
-                f"score: must be a whole number from {LOWEST} to {HIGHEST}; got "
-                f"{check.show(v)}",
+                f"score: must be a whole number from {LOWEST} to {HIGHEST}; got {_shown(v)}",
                 row=int(row) if isinstance(row, int | np.integer) else None,
                 column="score",
             )

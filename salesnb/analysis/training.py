@@ -133,7 +133,7 @@ class TrainingReport:
             "Sessions": f"{len(p)}, one a week",
             "First session": f"{p['date'].iloc[0]:%A %d %B %Y}, {p['start'].iloc[0]:%H:%M}",
             "Last session": f"{p['date'].iloc[-1]:%A %d %B %Y}",
-            "Time zone": self.time_zone,
+            "Time zone": self.time_zone.replace("_", " "),
         }
 
     def moved_text(self) -> str:
