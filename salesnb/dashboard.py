@@ -243,11 +243,19 @@ def _divide(num: object, den: object) -> Any:
     """num / den, NaN where den is 0 (arrays, Series or numbers)."""
     num_a = np.asarray(num, dtype=float)
     den_a = np.asarray(den, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.where(den_a != 0, num_a / np.where(den_a != 0, den_a, 1.0), np.nan)
     if isinstance(num, pd.Series):
         return pd.Series(out, index=num.index)
     return out if out.ndim else float(out)
+
+
+def _with_total(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``frame`` with a last row ``Total`` holding its column sums; the index as text."""
+    total = frame.sum().to_frame(TOTAL).T
+    out = pd.concat([frame, total.astype(frame.dtypes.to_dict())])
+    out.index = pd.Index([*frame.index, TOTAL], name=name, dtype=object)
+    return out
 
 
 # ----------------------------------------------------------------------------
@@ -484,12 +492,13 @@ def _open(opportunities: pd.DataFrame) -> pd.DataFrame:
     return opportunities.loc[(opportunities["status"] == "open").to_numpy()]
 
 
-def _stage_names(stages: Iterable[object] | None, open_deals: pd.DataFrame) -> list[str]:
+def _stage_names(
+    stages: Iterable[object] | None, open_deals: pd.DataFrame, closed_only: set[str]
+) -> list[str]:
     """The open stages in order: the given ones, then any other stage the deals hold."""
     if stages is not None:
-        names = [
-            str(getattr(s, "name", s)) for s in stages if getattr(s, "status", "open") == "open"
-        ]
+        listed = [(str(getattr(s, "name", s)), getattr(s, "status", "open")) for s in stages]
+        names = [name for name, status in listed if status == "open" and name not in closed_only]
     elif "stage_order" in open_deals.columns:
         ordered = open_deals[["stage", "stage_order"]].drop_duplicates("stage")
         names = list(ordered.sort_values("stage_order", kind="stable")["stage"].astype(str))
@@ -509,8 +518,8 @@ def open_pipeline(
     """Open pipeline value and count by stage, in the stage order.
 
     Rows that count: open deals, as the export stands (its as-of date). ``stages`` is the
-    settings' stage list (names, or objects with ``name`` and ``status``; closed stages
-    are skipped); without it the ``stage_order`` column orders them. A stage with no open
+    settings' stage list (names, or objects with ``name`` and ``status``; a closed stage,
+    or a named stage that only closed deals hold, is skipped); without it the ``stage_order`` column orders them. A stage with no open
     deal shows 0; an open deal in a stage the list lacks is shown after the listed ones,
     never dropped.
 
@@ -538,7 +547,9 @@ def open_pipeline(
     if missing:
         return missing
     deals = _open(opportunities)
-    names = _stage_names(stages, deals)
+    closed_stages = opportunities.loc[(opportunities["status"] != "open").to_numpy(), "stage"]
+    closed_only = set(closed_stages.astype(str)) - set(deals["stage"].astype(str))
+    names = _stage_names(stages, deals, closed_only)
     stage = pd.Categorical(deals["stage"].astype(str), categories=names)
     data = pd.DataFrame(
         {"stage": stage, "count": 1, "value": deals["amount"].astype(float)}, index=deals.index
@@ -546,17 +557,30 @@ def open_pipeline(
 
     def block(frame: pd.DataFrame) -> pd.DataFrame:
         out = frame.groupby("stage", observed=False)[["count", "value"]].sum()
-        out.index = pd.Index([str(s) for s in out.index], name="stage", dtype=object)
-        out.loc[TOTAL] = out.sum()
+        out.index = pd.Index([str(s) for s in out.index], dtype=object)
+        out = _with_total(out, "stage")
         out["count"] = out["count"].astype(np.int64)
         return out
 
     if not by_rep:
         return block(data)
-    owners = deals["owner"].astype(object)
-    parts = {rep: block(data.loc[(owners == rep).to_numpy()]) for rep in sorted(owners.unique())}
-    parts[TOTAL] = block(data)
-    return pd.concat(parts, names=["owner", "stage"])
+    owner_codes, owners = pd.factorize(deals["owner"].astype(object), sort=True)
+    cells = len(owners) * len(names)
+    cell = owner_codes * len(names) + stage.codes
+    shape = (len(owners), len(names))
+    count = np.bincount(cell, minlength=cells).reshape(shape)
+    value = np.bincount(cell, weights=data["value"].to_numpy(), minlength=cells).reshape(shape)
+    count = np.vstack([count, count.sum(axis=0)])
+    value = np.vstack([value, value.sum(axis=0)])
+    count = np.hstack([count, count.sum(axis=1, keepdims=True)])
+    value = np.hstack([value, value.sum(axis=1, keepdims=True)])
+    index = pd.MultiIndex.from_product(
+        [pd.Index([*owners, TOTAL], dtype=object), pd.Index([*names, TOTAL], dtype=object)],
+        names=["owner", "stage"],
+    )
+    return pd.DataFrame(
+        {"count": count.ravel().astype(np.int64), "value": value.ravel()}, index=index
+    )
 
 
 def weighted_pipeline(
@@ -720,7 +744,7 @@ def forecast_error(actual: object, forecast: object, base: str = "actual") -> tu
     f = np.asarray(forecast, dtype=float)
     b = a if base == "actual" else f
     error = np.abs(a - f)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(b != 0, error / np.where(b != 0, b, 1.0), np.nan)
     accuracy = np.where(
         b != 0, 100.0 * np.maximum(0.0, 1.0 - ratio), np.where(error == 0, 100.0, 0.0)
@@ -1156,8 +1180,7 @@ def cost_per_lead(
         index=pd.Index(rows["source"].astype(object), name="source"),
     )
     out = data.groupby(level="source", sort=True).sum()
-    out.loc[TOTAL] = out.sum()
-    out.index = pd.Index(list(out.index), name="source", dtype=object)
+    out = _with_total(out, "source")
     out["leads"] = out["leads"].round().astype(np.int64)
     out["leads_counted"] = out["leads_counted"].round().astype(np.int64)
     out["cost_per_lead"] = _divide(out["spend"], out["leads"])
@@ -1368,8 +1391,7 @@ def rep_profitability(
     cost = cost.groupby(level=0, sort=True).sum()
     out = sums.reindex(cost.index).fillna(0.0)
     out.insert(2, "cost", cost.to_numpy())
-    out.loc[TOTAL] = out.sum()
-    out.index = pd.Index(list(out.index), name="owner", dtype=object)
+    out = _with_total(out, "owner")
     out["profit"] = out["margin"] - out["cost"]
     out["profit_to_volume"] = _divide(out["profit"], out["volume"])
     out["deals_without_margin"] = out.pop("deals_without_margin").astype(np.int64)
@@ -1546,8 +1568,7 @@ def services_rates(
         }
     )
     sums = data.groupby("consultant", sort=True).sum()
-    sums.loc[TOTAL] = sums.sum()
-    sums.index = pd.Index(list(sums.index), name="consultant", dtype=object)
+    sums = _with_total(sums, "consultant")
     rates = pd.DataFrame(
         {
             "blended_rate": _divide(sums["billed_amount"], sums["billed_hours"]),
