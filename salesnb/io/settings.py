@@ -347,6 +347,10 @@ class TableDialect(_Model):
         return value
 
 
+# The CRM and dashboard sections build on the models above (_Model, Name, Share).
+from salesnb.io.crm_settings import CrmSettings, DashboardSettings  # noqa: E402
+
+
 class Settings(_Model):
     """The validated contents of ``settings.yaml``; defaults are what a new client gets."""
 
@@ -365,6 +369,10 @@ class Settings(_Model):
     #: ``salesnb report FOLDER --scenario NAME``; checked against the settings they
     #: override when the report runs, before any notebook.
     scenarios: dict[ScenarioName, dict[Name, float | int | str]] = Field(default_factory=dict)
+    #: How the client's CRM exports map onto the workbook's CRM tables.
+    crm: CrmSettings | None = None
+    #: Goals and standards for the sales dashboard.
+    dashboard: DashboardSettings | None = None
     #: The sales manager's checkup, the recruiting scorecard and the 90-day training
     #: plan with the operating rhythm (models in :mod:`salesnb.io.people_settings`).
     assessments: list[AssessmentSettings] | None = Field(default=None, min_length=1)
