@@ -339,3 +339,27 @@ def test_the_words_around_the_figures_are_written_to_the_client():
         html_words(text.assumptions_html(report.assumptions.iloc[:0]).data),
     ]
     assert [found for w in words for found in offences(w)] == []
+
+
+# -- the checkup, the recruiting scorecard and the training plan ------------------
+
+
+def _people_reports(name: str) -> list[object]:
+    from salesnb.analysis.checkup import checkup_report
+    from salesnb.analysis.scorecard import scorecard_report
+    from salesnb.analysis.training import training_report
+
+    c = client(name)
+    return [
+        checkup_report(c),
+        scorecard_report(c),
+        scorecard_report(c, threshold=5.0),  # nobody clears it: keep searching
+        training_report(c),
+    ]
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_the_people_parts_sentences_are_written_to_the_client(index):
+    report = _people_reports("cedar-ridge")[index]
+    assert sentence_methods(report)
+    assert _offences_in(report_texts(report, "USD")) == []
