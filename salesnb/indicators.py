@@ -59,6 +59,7 @@ __all__ = [
     "MIN_WEEKS",
     "NAIVE_WEEKS",
     "SIXTY_DAY_WEEKS",
+    "STATIONARY",
     "Backtest",
     "BookingsForecast",
     "Lead",
@@ -613,16 +614,66 @@ def _whiten(series: np.ndarray, coef: np.ndarray) -> np.ndarray:
     return out
 
 
-def _prepared(x: np.ndarray, y: np.ndarray, difference: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The indicator and bookings made stationary, then pre-whitened by the indicator's AR."""
-    if difference:
-        x, y = np.diff(x), np.diff(y)
-    coef = _ar_filter(x)
-    return _whiten(x, coef), _whiten(y, coef)
+#: Ways of making a series stationary before the correlations.
+STATIONARY = ("auto", "difference", "detrend")
+#: Autocorrelations used to widen the band for what pre-whitening left (Bartlett).
+_BARTLETT_LAGS = 10
+
+
+def _detrend(v: np.ndarray) -> np.ndarray:
+    t = np.arange(len(v), dtype=float)
+    design = np.column_stack([np.ones_like(t), t])
+    coef, *_ = np.linalg.lstsq(design, v, rcond=None)
+    return v - design @ coef
+
+
+def _has_unit_root(v: np.ndarray) -> bool:
+    """Whether an augmented Dickey-Fuller test (trend, 4 lags) fails to reject a unit root."""
+    from statsmodels.tsa.stattools import adfuller
+
+    return adfuller(v, maxlag=4, regression="ct", autolag=None, result_object=False)[1] > 0.05
+
+
+def _stationary(x: np.ndarray, y: np.ndarray, how: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """Both series differenced or detrended alike, and which it was."""
+    x, y = x.astype(float), y.astype(float)
+    if how == "auto":
+        how = "difference" if _has_unit_root(x) or _has_unit_root(y) else "detrend"
+    if how == "difference":
+        return np.diff(x), np.diff(y), how
+    return _detrend(x), _detrend(y), how
+
+
+def _prepared(x: np.ndarray, y: np.ndarray, how: str) -> tuple[np.ndarray, np.ndarray]:
+    """The indicator and bookings made stationary, pre-whitened each by its own
+    autoregression, and turned into ranks."""
+    x, y, _ = _stationary(x, y, how)
+    w, v = _whiten(x, _ar_filter(x)), _whiten(y, _ar_filter(y))
+    n = min(len(w), len(v))
+    return _ranks(w[-n:]), _ranks(v[-n:])
+
+
+def _ranks(v: np.ndarray) -> np.ndarray:
+    return pd.Series(v).rank().to_numpy()
+
+
+def _autocorrelations(v: np.ndarray, lags: int) -> np.ndarray:
+    centred = v - v.mean()
+    total = float(centred @ centred)
+    if total == 0:
+        return np.zeros(lags)
+    return np.array([float(centred[j:] @ centred[:-j]) / total for j in range(1, lags + 1)])
+
+
+def _widening(w: np.ndarray, v: np.ndarray) -> float:
+    """Bartlett's factor on the variance of a cross-correlation of two unrelated series,
+    from the autocorrelation pre-whitening left in each (1 when none, never below)."""
+    lags = min(_BARTLETT_LAGS, len(w) // 4)
+    return max(1.0, 1.0 + 2.0 * float(_autocorrelations(w, lags) @ _autocorrelations(v, lags)))
 
 
 def _ccf(w: np.ndarray, v: np.ndarray, max_lag: int) -> np.ndarray:
-    """Pearson correlation of ``w[t]`` with ``v[t + k]``, k = 0..max_lag."""
+    """Correlation of ``w[t]`` with ``v[t + k]``, k = 0..max_lag."""
     out = np.full(max_lag + 1, np.nan)
     for k in range(max_lag + 1):
         a, b = w[: len(w) - k], v[k:]
@@ -632,19 +683,28 @@ def _ccf(w: np.ndarray, v: np.ndarray, max_lag: int) -> np.ndarray:
     return out
 
 
+def _how(stationary: str) -> str:
+    if stationary not in STATIONARY:
+        raise InputError(f"stationary: must be one of {', '.join(STATIONARY)}; got {stationary!r}")
+    return stationary
+
+
 def cross_correlations(
     indicators: pd.DataFrame,
     bookings: pd.Series,
     *,
     max_lag: int = MAX_LAG_WEEKS,
-    difference: bool = True,
+    stationary: str = "auto",
 ) -> pd.DataFrame:
     """Correlation of each indicator in week *t* with bookings in week *t + lag*.
 
-    Both series are first made stationary (week-on-week differences, unless
-    ``difference=False``), then pre-whitened: an autoregression fitted to the indicator
-    (order 0 to 6, least AIC) filters both the indicator and bookings, so that the
-    indicator's own week-to-week pattern cannot pass for a lead.
+    Both series are first made stationary: with ``stationary="auto"``, week-on-week
+    differences when an augmented Dickey-Fuller test finds either one wandering (a unit
+    root), else their straight-line trend removed; ``"difference"`` or ``"detrend"``
+    forces one way. Each is then pre-whitened by its own autoregression (order 0 to 6,
+    least AIC), so that neither series' week-to-week pattern can pass for a lead, and
+    replaced by its ranks, so that one very large deal cannot make a lead alone (the
+    correlation is Spearman's).
 
     Returns
     -------
@@ -661,23 +721,26 @@ def cross_correlations(
     >>> int(corr["demo"].idxmax())
     4
     """
+    how = _how(stationary)
     x, y = _aligned(indicators, bookings)
     if len(y) < max_lag + 3:
         raise InputError(f"history: needs more than {max_lag + 2} weeks; got {len(y)}")
     columns = {}
     for name in x.columns:
-        w, v = _prepared(x[name].to_numpy(), y.to_numpy(), difference)
+        w, v = _prepared(x[name].to_numpy(), y.to_numpy(), how)
         columns[name] = _ccf(w, v, int(max_lag))
     return pd.DataFrame(columns, index=pd.RangeIndex(int(max_lag) + 1, name="lag"))
 
 
-def _granger_p(x: np.ndarray, y: np.ndarray, lag: int) -> float:
-    """The p-value of the F test that ``x``'s past up to ``lag`` weeks adds to ``y``'s."""
+def _granger_p(x: np.ndarray, y: np.ndarray, lag: int, how: str) -> float:
+    """The p-value of the F test that ``x``'s past up to ``lag`` weeks adds to ``y``'s
+    (both made stationary the way the search made them)."""
     from statsmodels.tsa.stattools import grangercausalitytests
 
     if lag < 1:
         return math.nan
-    data = np.column_stack([np.diff(y), np.diff(x)])
+    xs, ys, _ = _stationary(x, y, how)
+    data = np.column_stack([ys, xs])
     try:
         result = grangercausalitytests(data, maxlag=[lag])
     except ValueError:  # too few weeks for that many lags
@@ -691,7 +754,7 @@ def lead_lags(
     *,
     max_lag: int = MAX_LAG_WEEKS,
     false_alarm_rate: float = 0.05,
-    difference: bool = True,
+    stationary: str = "auto",
 ) -> LeadSearch:
     """Per indicator, the lag at which it best predicts bookings, and whether to trust it.
 
@@ -707,8 +770,8 @@ def lead_lags(
     false_alarm_rate : float
         The chance, for the search as a whole, of reporting a reliable lead where the
         indicators carry none (5%).
-    difference : bool
-        Make the series stationary by week-on-week differences (the default).
+    stationary : {"auto", "difference", "detrend"}
+        How the series are made stationary (see :func:`cross_correlations`).
 
     Returns
     -------
@@ -721,15 +784,17 @@ def lead_lags(
     *t + k* (activity first). Only a positive correlation is a lead (more activity,
     more bookings later); the best lag is the one with the largest correlation.
 
-    The band: with the indicator pre-whitened, the correlation of two unrelated series
-    over *n* pairs is about normal with standard deviation 1 / sqrt(n). The search
-    tries ``m`` = (indicators x lags) correlations, so each is held to the one-sided
-    level 1 - (1 - rate)^(1/m) (Sidak), and the band at lag *k* is z / sqrt(pairs at
+    The band: both series made stationary and pre-whitened (:func:`cross_correlations`),
+    the correlation of two unrelated series over *n* pairs is about normal with
+    standard deviation 1 / sqrt(n), widened by Bartlett's factor for whatever
+    autocorrelation the whitening left (over 10 lags; never narrowed). The search tries
+    ``m`` = (indicators x lags) correlations, so each is held to the one-sided level
+    1 - (1 - rate)^(1/m) (Sidak), and the band at lag *k* is z x sqrt(factor / pairs at
     *k*). Six indicators and 14 lags make 84 tries; at 5% each correlation must clear
     z = 3.2, about 0.33 on two years of weeks. The rate measured over random series is
-    stated in the tests and the README.
+    checked in the tests.
 
-    The Granger test (statsmodels' F test on the differenced series, up to the lead)
+    The Granger test (statsmodels' F test on the stationary series, up to the lead)
     is a second opinion on a reliable lead; its p-value is reported, not used.
 
     Examples
@@ -749,6 +814,7 @@ def lead_lags(
         raise InputError(f"max_lag: must be 0 to 52 weeks; got {max_lag}")
     if not 0 < float(false_alarm_rate) < 1:
         raise InputError(f"false_alarm_rate: must be above 0 and below 1; got {false_alarm_rate}")
+    how = _how(stationary)
     x, y = _aligned(indicators, bookings)
     _check_history(x, y, max_lag)
     tests = x.shape[1] * (max_lag + 1)
@@ -756,18 +822,14 @@ def lead_lags(
     z = NormalDist().inv_cdf(1.0 - per_test)
     leads = []
     for name in x.columns:
-        w, v = _prepared(x[name].to_numpy(), y.to_numpy(), difference)
+        w, v = _prepared(x[name].to_numpy(), y.to_numpy(), how)
         corr = _ccf(w, v, max_lag)
         pairs = len(w) - np.arange(max_lag + 1)
-        bands = z / np.sqrt(pairs)
+        bands = z * np.sqrt(_widening(w, v) / pairs)
         lag = int(np.nanargmax(corr)) if np.isfinite(corr).any() else 0
         r = float(corr[lag]) if np.isfinite(corr[lag]) else 0.0
         reliable = bool(r > bands[lag])
-        granger = (
-            _granger_p(x[name].to_numpy(), y.to_numpy(), lag)
-            if reliable and difference
-            else math.nan
-        )
+        granger = _granger_p(x[name].to_numpy(), y.to_numpy(), lag, how) if reliable else math.nan
         leads.append(
             Lead(
                 indicator=str(name),
