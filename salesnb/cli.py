@@ -272,6 +272,36 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     return lab.run_lab(command)
 
 
+def _cmd_workshop_check(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from salesnb import workshop
+
+    notebook = Path(args.notebook)
+    if not notebook.is_file():
+        print(f"error: no such notebook: {notebook}", file=sys.stderr)
+        return 1
+    graded = notebook
+    with tempfile.TemporaryDirectory(prefix="salesnb-workshop-") as work:
+        if args.execute:
+            from salesnb.report.kernels import execute_notebook
+
+            graded = Path(work) / notebook.name
+            execute_notebook(notebook, graded, {}, Path(work), cwd=Path(work))
+        results = workshop.grade(graded, folder=args.folder)
+    if not results:
+        print(f"{notebook.name}: no exercise answered (run the notebook first, or use --execute)")
+        return 1
+    for r in results:
+        mark = "right" if r.correct else "not yet"
+        print(f"{r.exercise}: {mark} (answer: {r.answer!r})")
+        if not r.correct:
+            print(f"  {r.message}")
+    right = sum(r.correct for r in results)
+    print(f"{notebook.name}: {right} of {len(results)} right")
+    return 0 if right == len(results) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salesnb",
@@ -359,6 +389,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a fresh session; an existing one is kept under a dated name",
     )
     p.set_defaults(func=_cmd_lab)
+
+    p = sub.add_parser("workshop", help="the workshop's exercises")
+    workshop_sub = p.add_subparsers(dest="workshop_command", required=True)
+    p = workshop_sub.add_parser(
+        "check",
+        help="grade an exercise notebook",
+        description="Check every answer an exercise notebook recorded against the workbook's "
+        "own figures, with a hint for each answer that is not yet right. Exit 0 when all are "
+        "right.",
+    )
+    p.add_argument("notebook", help="the exercise notebook (executed, as saved)")
+    p.add_argument(
+        "--execute", action="store_true", help="run the notebook first (a copy; it is not changed)"
+    )
+    p.add_argument("--folder", help="the client folder the exercises use (default: the sample)")
+    p.set_defaults(func=_cmd_workshop_check)
     return parser
 
 
