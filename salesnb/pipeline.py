@@ -1327,7 +1327,7 @@ def pipeline_math(
                 )
     return PipelineMath(
         as_of=day,
-        months=tuple(used),
+        months=tuple(used) if enough else (),
         enough=enough,
         basis=basis,
         monthly=monthly,
