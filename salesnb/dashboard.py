@@ -61,7 +61,7 @@ Every function is pure: it never changes the frames it is given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -230,13 +230,37 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def _in_window(dates: pd.Series, start: object, end: object) -> np.ndarray:
     """Rows whose date lies in [start, end] (a blank date never does)."""
-    mask = dates.notna().to_numpy()
+    values = dates.to_numpy()
     first, last = _optional_day("start", start), _optional_day("end", end)
+    mask = ~np.isnat(values)
     if first is not None:
-        mask = mask & (dates >= first).to_numpy()
+        mask &= values >= first.to_datetime64()
     if last is not None:
-        mask = mask & (dates < last + pd.Timedelta(days=1)).to_numpy()
+        mask &= values < (last + pd.Timedelta(days=1)).to_datetime64()
     return mask
+
+
+def _eq(values: pd.Series, value: str) -> np.ndarray:
+    """Rows whose value is ``value``, as a numpy mask (fast on text and categories)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        if value not in categories:
+            return np.zeros(len(values), dtype=bool)
+        return values.cat.codes.to_numpy() == categories.get_loc(value)
+    return values.to_numpy(dtype=object) == value
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 for a blank) and the labels they stand for, in sorted order."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        labels = np.asarray(values.cat.categories, dtype=object)
+        order = np.argsort(labels.astype(str), kind="stable")
+        remap = np.empty(len(labels), dtype=np.int64)
+        remap[order] = np.arange(len(labels))
+        return np.where(codes >= 0, remap[np.maximum(codes, 0)], -1), labels[order]
+    codes, labels = pd.factorize(values.to_numpy(dtype=object), sort=True)
+    return codes.astype(np.int64), np.asarray(labels, dtype=object)
 
 
 def _divide(num: object, den: object) -> Any:
@@ -263,42 +287,56 @@ def _with_total(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 # ----------------------------------------------------------------------------
 
 
-def _per_rep(
-    data: pd.DataFrame,
-    compute: Callable[[Any], pd.DataFrame],
+def _rep_table(
+    owner: pd.Series,
+    sums: Mapping[str, np.ndarray],
     *,
     period: pd.Series | None = None,
+    medians: Mapping[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """``compute(groupby)`` by owner (and period), with a total row computed the same way.
+    """Sums (and medians) of row values by owner (and period), each with its total row.
 
-    The total row is worked out from every row of ``data``, so a median or a ratio in
-    it is the team's own, not an average of the reps'.
+    A rep gets a row when at least one row counts for them; the total row holds every
+    row (one per period with ``period``; without it there is always one), so a median
+    in it is the team's own, not a median of the reps' medians. Counting is done with
+    integer codes and ``np.bincount``, never row by row.
     """
-    owner = data["owner"].astype(object).rename("owner")
-    total = pd.Series(
-        pd.Categorical.from_codes(np.zeros(len(data), dtype=np.int64), categories=[TOTAL]),
-        index=data.index,
-        name="owner",
-    )
+    codes, names = _factorize(owner)
+    reps = len(names)
     if period is None:
-        reps = compute(data.groupby(owner, sort=True, observed=True))
-        team = compute(data.groupby(total, observed=False))
-        out = pd.concat([reps, team])
-        out.index = pd.Index([*reps.index, TOTAL], name="owner", dtype=object)
-        return out
-    period = period.rename("period")
-    reps = compute(data.groupby([period, owner], sort=True, observed=True))
-    team = compute(data.groupby([period, total], sort=True, observed=True))
-    out = pd.concat([reps, team])
-    periods = out.index.get_level_values(0)
-    owners = out.index.get_level_values(1).astype(object)
-    is_total = np.asarray(owners == TOTAL)
-    order = np.lexsort((np.arange(len(out)), is_total, np.asarray(periods.asi8)))
-    out = out.iloc[order]
-    out.index = pd.MultiIndex.from_arrays(
-        [periods[order], pd.Index(owners[order], dtype=object)], names=["period", "owner"]
-    )
-    return out
+        p_codes = np.zeros(len(codes), dtype=np.int64)
+        periods: Any = None
+        n_periods = 1
+    else:
+        p_codes, periods = pd.factorize(period, sort=True)
+        p_codes = p_codes.astype(np.int64)
+        n_periods = len(periods)
+    slots = reps + 1  # the last slot holds rows without an owner
+    key = p_codes * slots + np.where(codes >= 0, codes, reps)
+    size = n_periods * slots
+
+    def grid(weights: np.ndarray | None) -> np.ndarray:
+        out = np.bincount(key, weights=weights, minlength=size).reshape(n_periods, slots)
+        return np.hstack([out[:, :reps], out.sum(axis=1, keepdims=True)])
+
+    count = grid(None)
+    keep = np.hstack([count[:, :reps] > 0, np.ones((n_periods, 1), dtype=bool)]).ravel()
+    columns = {name: grid(np.asarray(v, dtype=float)).ravel()[keep] for name, v in sums.items()}
+    for name, values in (medians or {}).items():
+        values = pd.Series(np.asarray(values, dtype=float))
+        by_rep = values.groupby(key).median().reindex(np.arange(size)).to_numpy()
+        by_period = values.groupby(p_codes).median().reindex(np.arange(n_periods)).to_numpy()
+        table = np.hstack([by_rep.reshape(n_periods, slots)[:, :reps], by_period[:, None]])
+        columns[name] = table.ravel()[keep]
+    labels = np.tile(np.append(names, TOTAL).astype(object), n_periods)[keep]
+    if period is None:
+        index: pd.Index = pd.Index(labels, name="owner", dtype=object)
+    else:
+        which = np.repeat(np.arange(n_periods), slots)[keep]
+        index = pd.MultiIndex.from_arrays(
+            [periods[which], pd.Index(labels, dtype=object)], names=["period", "owner"]
+        )
+    return pd.DataFrame({"rows": count.ravel()[keep].astype(np.int64), **columns}, index=index)
 
 
 def _period_of(dates: pd.Series, freq: str | None, fy_start_month: int) -> pd.Series | None:
@@ -307,12 +345,15 @@ def _period_of(dates: pd.Series, freq: str | None, fy_start_month: int) -> pd.Se
     return dates.dt.to_period(_freq(freq, fy_start_month))
 
 
-def _closed(opportunities: pd.DataFrame, start: object, end: object) -> pd.DataFrame:
-    """Won and lost deals whose close date lies in the window."""
-    status = opportunities["status"]
-    mask = status.isin(("won", "lost")).to_numpy()
-    mask = mask & _in_window(_dates(opportunities, "close"), start, end)
-    return opportunities.loc[mask]
+def _closed(
+    opportunities: pd.DataFrame, start: object, end: object
+) -> tuple[np.ndarray, np.ndarray]:
+    """Won and lost deals whose close date lies in the window: the row mask, and won among them."""
+    won = _eq(opportunities["status"], "won")
+    mask = (won | _eq(opportunities["status"], "lost")) & _in_window(
+        _dates(opportunities, "close"), start, end
+    )
+    return mask, won[mask]
 
 
 # ----------------------------------------------------------------------------
@@ -356,32 +397,31 @@ def win_rates(
     missing = needs(opportunities, "owner", "status", "amount", "close", table="opportunities")
     if missing:
         return missing
-    closed = _closed(opportunities, start, end)
-    won = (closed["status"] == "won").to_numpy()
-    amount = closed["amount"].to_numpy(dtype=float)
-    data = pd.DataFrame(
+
+    mask, won = _closed(opportunities, start, end)
+    amount = opportunities["amount"].to_numpy(dtype=float)[mask]
+    period = _period_of(_dates(opportunities, "close")[mask], freq, fy_start_month)
+    out = _rep_table(
+        opportunities["owner"][mask],
         {
-            "owner": closed["owner"],
-            "won": won.astype(np.int64),
-            "lost": (~won).astype(np.int64),
+            "won": won,
+            "lost": ~won,
             "won_amount": np.where(won, amount, 0.0),
             "lost_amount": np.where(won, 0.0, amount),
         },
-        index=closed.index,
-    )
-    period = _period_of(_dates(closed, "close"), freq, fy_start_month)
-    out = _per_rep(
-        data, lambda g: g[["won", "lost", "won_amount", "lost_amount"]].sum(), period=period
-    )
+        period=period,
+    ).drop(columns="rows")
+    out[["won", "lost"]] = out[["won", "lost"]].astype(np.int64)
     out["win_rate_count"] = _divide(out["won"], out["won"] + out["lost"])
     out["win_rate_value"] = _divide(out["won_amount"], out["won_amount"] + out["lost_amount"])
     return out
 
 
-def _won(opportunities: pd.DataFrame, start: object, end: object) -> pd.DataFrame:
-    mask = (opportunities["status"] == "won").to_numpy()
-    mask = mask & _in_window(_dates(opportunities, "close"), start, end)
-    return opportunities.loc[mask]
+def _won(opportunities: pd.DataFrame, start: object, end: object) -> np.ndarray:
+    """The row mask of won deals whose close date lies in the window."""
+    return _eq(opportunities["status"], "won") & _in_window(
+        _dates(opportunities, "close"), start, end
+    )
 
 
 def average_order_value(
@@ -417,20 +457,22 @@ def average_order_value(
     missing = needs(opportunities, "owner", "status", "amount", "close", table="opportunities")
     if missing:
         return missing
-    won = _won(opportunities, start, end)
-    data = pd.DataFrame(
-        {"owner": won["owner"], "won": 1, "won_amount": won["amount"].astype(float)},
-        index=won.index,
-    )
-    period = _period_of(_dates(won, "close"), freq, fy_start_month)
-    out = _per_rep(data, lambda g: g[["won", "won_amount"]].sum(), period=period)
-    out["won"] = out["won"].astype(np.int64)
+
+    mask = _won(opportunities, start, end)
+    period = _period_of(_dates(opportunities, "close")[mask], freq, fy_start_month)
+    out = _rep_table(
+        opportunities["owner"][mask],
+        {"won_amount": opportunities["amount"].to_numpy(dtype=float)[mask]},
+        period=period,
+    ).rename(columns={"rows": "won"})
     out["average_order_value"] = _divide(out["won_amount"], out["won"])
     return out
 
 
-def _cycle_days(won: pd.DataFrame) -> pd.Series:
-    return (_dates(won, "close") - _dates(won, "created")).dt.days.astype(float)
+def _cycle_days(opportunities: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
+    close = _dates(opportunities, "close").to_numpy()[mask]
+    created = _dates(opportunities, "created").to_numpy()[mask]
+    return (close - created).astype("timedelta64[D]").astype(float)
 
 
 def sales_cycle(
@@ -467,19 +509,14 @@ def sales_cycle(
     missing = needs(opportunities, "owner", "status", "created", "close", table="opportunities")
     if missing:
         return missing
-    won = _won(opportunities, start, end)
-    won = won.loc[_dates(won, "created").notna().to_numpy()]
-    data = pd.DataFrame({"owner": won["owner"], "days": _cycle_days(won)}, index=won.index)
-    period = _period_of(_dates(won, "close"), freq, fy_start_month)
 
-    def compute(g: Any) -> pd.DataFrame:
-        days = g["days"]
-        return pd.DataFrame(
-            {"won": days.count(), "median_days": days.median(), "mean_days": days.mean()}
-        )
-
-    out = _per_rep(data, compute, period=period)
-    out["won"] = out["won"].astype(np.int64)
+    mask = _won(opportunities, start, end) & _dates(opportunities, "created").notna().to_numpy()
+    days = _cycle_days(opportunities, mask)
+    period = _period_of(_dates(opportunities, "close")[mask], freq, fy_start_month)
+    out = _rep_table(
+        opportunities["owner"][mask], {"days": days}, period=period, medians={"median_days": days}
+    ).rename(columns={"rows": "won"})
+    out["mean_days"] = _divide(out.pop("days"), out["won"])
     return out
 
 
@@ -488,25 +525,36 @@ def sales_cycle(
 # ----------------------------------------------------------------------------
 
 
-def _open(opportunities: pd.DataFrame) -> pd.DataFrame:
-    return opportunities.loc[(opportunities["status"] == "open").to_numpy()]
+def _open(opportunities: pd.DataFrame) -> np.ndarray:
+    """The row mask of open deals."""
+    return _eq(opportunities["status"], "open")
 
 
 def _stage_names(
-    stages: Iterable[object] | None, open_deals: pd.DataFrame, closed_only: set[str]
-) -> list[str]:
-    """The open stages in order: the given ones, then any other stage the deals hold."""
+    stages: Iterable[object] | None, opportunities: pd.DataFrame, is_open: np.ndarray
+) -> tuple[list[str], np.ndarray]:
+    """The open stages in order (the given ones, then any other stage open deals hold),
+    and each open deal's position in that list."""
+    codes, labels = _factorize(opportunities["stage"].astype(object).fillna("(no stage)"))
+    labels = labels.astype(str)
+    held_open = np.bincount(codes[is_open], minlength=len(labels)) > 0
+    held_closed = np.bincount(codes[~is_open], minlength=len(labels)) > 0
+    closed_only = set(labels[held_closed & ~held_open])
+    _, first_row = np.unique(codes, return_index=True)
     if stages is not None:
         listed = [(str(getattr(s, "name", s)), getattr(s, "status", "open")) for s in stages]
         names = [name for name, status in listed if status == "open" and name not in closed_only]
-    elif "stage_order" in open_deals.columns:
-        ordered = open_deals[["stage", "stage_order"]].drop_duplicates("stage")
-        names = list(ordered.sort_values("stage_order", kind="stable")["stage"].astype(str))
+    elif "stage_order" in opportunities.columns:
+        order = opportunities["stage_order"].to_numpy()[first_row]
+        names = [str(labels[i]) for i in np.argsort(order, kind="stable") if held_open[i]]
     else:
         names = []
     seen = set(names)
-    extra = [s for s in pd.unique(open_deals["stage"].astype(str)) if s not in seen]
-    return names + extra
+    extra = [str(labels[i]) for i in np.argsort(first_row, kind="stable") if held_open[i]]
+    names += [name for name in extra if name not in seen]
+    position = {name: i for i, name in enumerate(names)}
+    where = np.array([position.get(str(label), -1) for label in labels], dtype=np.int64)
+    return names, where[codes[is_open]]
 
 
 def open_pipeline(
@@ -546,38 +594,32 @@ def open_pipeline(
     missing = needs(opportunities, "owner", "status", "stage", "amount", table="opportunities")
     if missing:
         return missing
-    deals = _open(opportunities)
-    closed_stages = opportunities.loc[(opportunities["status"] != "open").to_numpy(), "stage"]
-    closed_only = set(closed_stages.astype(str)) - set(deals["stage"].astype(str))
-    names = _stage_names(stages, deals, closed_only)
-    stage = pd.Categorical(deals["stage"].astype(str), categories=names)
-    data = pd.DataFrame(
-        {"stage": stage, "count": 1, "value": deals["amount"].astype(float)}, index=deals.index
-    )
 
-    def block(frame: pd.DataFrame) -> pd.DataFrame:
-        out = frame.groupby("stage", observed=False)[["count", "value"]].sum()
-        out.index = pd.Index([str(s) for s in out.index], dtype=object)
-        out = _with_total(out, "stage")
-        out["count"] = out["count"].astype(np.int64)
-        return out
-
-    if not by_rep:
-        return block(data)
-    owner_codes, owners = pd.factorize(deals["owner"].astype(object), sort=True)
-    cells = len(owners) * len(names)
-    cell = owner_codes * len(names) + stage.codes
-    shape = (len(owners), len(names))
-    count = np.bincount(cell, minlength=cells).reshape(shape)
-    value = np.bincount(cell, weights=data["value"].to_numpy(), minlength=cells).reshape(shape)
-    count = np.vstack([count, count.sum(axis=0)])
-    value = np.vstack([value, value.sum(axis=0)])
+    is_open = _open(opportunities)
+    names, stage = _stage_names(stages, opportunities, is_open)
+    amount = opportunities["amount"].to_numpy(dtype=float)[is_open]
+    if by_rep:
+        owner_codes, owners = _factorize(opportunities["owner"][is_open])
+        owners = owners[np.bincount(owner_codes[owner_codes >= 0], minlength=len(owners)) > 0]
+    else:
+        owner_codes, owners = np.zeros(len(stage), dtype=np.int64), np.array([], dtype=object)
+    rows = max(len(owners), 1)
+    shape = (rows, len(names))
+    cell = np.maximum(owner_codes, 0) * len(names) + stage
+    count = np.bincount(cell, minlength=rows * len(names)).reshape(shape)
+    value = np.bincount(cell, weights=amount, minlength=rows * len(names)).reshape(shape)
+    if by_rep:
+        count = np.vstack([count[: len(owners)], count.sum(axis=0)])
+        value = np.vstack([value[: len(owners)], value.sum(axis=0)])
     count = np.hstack([count, count.sum(axis=1, keepdims=True)])
     value = np.hstack([value, value.sum(axis=1, keepdims=True)])
-    index = pd.MultiIndex.from_product(
-        [pd.Index([*owners, TOTAL], dtype=object), pd.Index([*names, TOTAL], dtype=object)],
-        names=["owner", "stage"],
-    )
+    stage_index = pd.Index([*names, TOTAL], dtype=object)
+    if by_rep:
+        index: pd.Index = pd.MultiIndex.from_product(
+            [pd.Index([*owners, TOTAL], dtype=object), stage_index], names=["owner", "stage"]
+        )
+    else:
+        index = stage_index.rename("stage")
     return pd.DataFrame(
         {"count": count.ravel().astype(np.int64), "value": value.ravel()}, index=index
     )
@@ -617,14 +659,15 @@ def weighted_pipeline(
     missing = needs(opportunities, "owner", "status", "amount", table="opportunities")
     if missing:
         return missing
-    deals = _open(opportunities)
-    amount = deals["amount"].to_numpy(dtype=float)
+
+    is_open = _open(opportunities)
+    amount = opportunities["amount"].to_numpy(dtype=float)[is_open]
     probability = (
-        deals["probability"].to_numpy(dtype=float)
-        if "probability" in deals.columns
-        else np.full(len(deals), np.nan)
+        opportunities["probability"].to_numpy(dtype=float)[is_open]
+        if "probability" in opportunities.columns
+        else np.full(len(amount), np.nan)
     )
-    if stage_probabilities is not None and "stage" in deals.columns:
+    if stage_probabilities is not None and "stage" in opportunities.columns:
         if isinstance(stage_probabilities, Mapping):
             by_stage = {str(k): v for k, v in stage_probabilities.items()}
         else:
@@ -633,23 +676,20 @@ def weighted_pipeline(
                 for s in stage_probabilities
                 if getattr(s, "probability", None) is not None
             }
-        from_stage = deals["stage"].astype(str).map(by_stage).to_numpy(dtype=float)
-        probability = np.where(np.isnan(probability), from_stage, probability)
+        codes, labels = _factorize(opportunities["stage"][is_open])
+        per_label = np.array([by_stage.get(str(x), np.nan) for x in labels] + [np.nan], dtype=float)
+        probability = np.where(np.isnan(probability), per_label[codes], probability)
     without = np.isnan(probability)
-    data = pd.DataFrame(
+    out = _rep_table(
+        opportunities["owner"][is_open],
         {
-            "owner": deals["owner"],
-            "open_count": 1,
             "open_value": amount,
             "weighted_value": np.where(without, 0.0, amount * np.nan_to_num(probability)),
-            "without_probability": without.astype(np.int64),
+            "without_probability": without,
             "without_probability_value": np.where(without, amount, 0.0),
         },
-        index=deals.index,
-    )
-    out = _per_rep(data, lambda g: g[list(data.columns[1:])].sum())
-    for column in ("open_count", "without_probability"):
-        out[column] = out[column].astype(np.int64)
+    ).rename(columns={"rows": "open_count"})
+    out["without_probability"] = out["without_probability"].astype(np.int64)
     return out
 
 
@@ -695,12 +735,10 @@ def sales_velocity(
     rates = win_rates(opportunities, start, end)
     aov = average_order_value(opportunities, start, end)
     cycle = sales_cycle(opportunities, start, end)
-    deals = _open(opportunities)
-    counts = deals.groupby(deals["owner"].astype(object), sort=True).size()
-    owners = sorted(set(counts.index) | set(rates.index[:-1]))  # type: ignore[union-attr]
+    counts = _rep_table(opportunities["owner"][_open(opportunities)], {})["rows"]
+    owners = sorted(set(counts.index[:-1]) | set(rates.index[:-1]))  # type: ignore[union-attr]
     index = pd.Index([*owners, TOTAL], name="owner", dtype=object)
     open_count = counts.reindex(index).fillna(0).astype(np.int64)
-    open_count[TOTAL] = len(deals)
     out = pd.DataFrame(
         {
             "open_count": open_count,
@@ -820,14 +858,18 @@ def forecast_accuracy(
         keep = keep & (given["period"] <= last).to_numpy()
     given = given.loc[keep]
     given = given.groupby(["period", "owner"], sort=True)["forecast"].sum()
-    won = _won(opportunities, None, None)
+    won = opportunities.loc[_won(opportunities, None, None), ["owner", "close", "amount"]]
     actual = won.groupby(
         [_dates(won, "close").dt.to_period("M").rename("period"), won["owner"].astype(object)]
     )["amount"].sum()
     data = given.to_frame()
     data["actual"] = actual.reindex(data.index).fillna(0.0).to_numpy()
     data = data.reset_index()
-    out = _per_rep(data, lambda g: g[["forecast", "actual"]].sum(), period=data["period"])
+    out = _rep_table(
+        data["owner"],
+        {"forecast": data["forecast"].to_numpy(), "actual": data["actual"].to_numpy()},
+        period=data["period"],
+    ).drop(columns="rows")
     out["accuracy"], out["bias"] = forecast_error(out["actual"], out["forecast"], base)
     return out
 
@@ -1026,18 +1068,17 @@ def account_type_share(
     parts = {}
     for label, freq in (("month to date", "M"), ("year to date", "Y")):
         won = _won(opportunities, *to_date(as_of, freq, fy_start_month=fy_start_month))
-        kind = won["account_type"].astype(object)
-        amount = won["amount"].to_numpy(dtype=float)
-        data = pd.DataFrame(
+        kind = opportunities["account_type"][won]
+        new, existing = _eq(kind, "new"), _eq(kind, "existing")
+        amount = opportunities["amount"].to_numpy(dtype=float)[won]
+        parts[label] = _rep_table(
+            opportunities["owner"][won],
             {
-                "owner": won["owner"],
-                "new": np.where(kind == "new", amount, 0.0),
-                "existing": np.where(kind == "existing", amount, 0.0),
-                "unknown": np.where(kind.isin(("new", "existing")), 0.0, amount),
+                "new": np.where(new, amount, 0.0),
+                "existing": np.where(existing, amount, 0.0),
+                "unknown": np.where(new | existing, 0.0, amount),
             },
-            index=won.index,
-        )
-        parts[label] = _per_rep(data, lambda g: g[["new", "existing", "unknown"]].sum())
+        ).drop(columns="rows")
     out = pd.concat(parts, names=["window", "owner"])
     out["total"] = out["new"] + out["existing"] + out["unknown"]
     out["new_share"] = _divide(out["new"], out["total"])
@@ -1083,10 +1124,15 @@ def revenue_per_customer(
     if missing:
         return missing
     won = _won(opportunities, start, end)
-    account = won["account"].astype(object).fillna("(no account)").rename("account")
-    by = won.groupby(account)["amount"].agg(["sum", "size"])
-    by.columns = ["revenue", "deals"]
-    by = by.sort_values("revenue", ascending=False, kind="stable")
+    codes, accounts = _factorize(
+        opportunities["account"][won].astype(object).fillna("(no account)")
+    )
+    revenue = np.bincount(
+        codes, weights=opportunities["amount"].to_numpy(dtype=float)[won], minlength=len(accounts)
+    )
+    deals = np.bincount(codes, minlength=len(accounts))
+    order = np.argsort(-revenue, kind="stable")  # ties stay in the accounts' sorted order
+    by = pd.DataFrame({"revenue": revenue[order], "deals": deals[order]}, index=accounts[order])
     head, rest = by.iloc[:top], by.iloc[top:]
     rows = [head]
     if len(rest):
@@ -1367,7 +1413,10 @@ def rep_profitability(
     if margin_rate is None and needs(opportunities, "margin"):
         return NotAvailable(needs=("margin",), table="opportunities")
     first, last = _day("start", start), _day("end", end)
-    won = _won(opportunities, first, last)
+    won = opportunities.loc[
+        _won(opportunities, first, last),
+        ["owner", "amount", "close", *(["margin"] if "margin" in opportunities.columns else [])],
+    ]
     margin, without = _deal_margin(won, margin_rate)
     data = pd.DataFrame(
         {
@@ -1447,7 +1496,11 @@ def direct_sales_expense(
     if not isinstance(expense, pd.Series) or not isinstance(expense.index, pd.PeriodIndex):
         raise InputError("expense: must be a Series of amounts indexed by period")
     freq = expense.index.freqstr
-    won = _won(opportunities, expense.index.min().start_time, expense.index.max().end_time)
+    window = expense.index.min().start_time, expense.index.max().end_time
+    won = opportunities.loc[
+        _won(opportunities, *window),
+        ["owner", "amount", "close", *(["margin"] if "margin" in opportunities.columns else [])],
+    ]
     margin, without = _deal_margin(won, margin_rate)
     period = _dates(won, "close").dt.to_period(freq)
     data = pd.DataFrame(
@@ -1654,18 +1707,18 @@ def forecast_rollup(
     if missing:
         return missing
     mask = _in_window(_dates(opportunities, "close"), start, end)
-    mask = mask & (opportunities["status"] != "lost").to_numpy()
-    deals = opportunities.loc[mask]
-    won = (deals["status"] == "won").to_numpy()
-    category = deals["forecast_category"].astype(object).replace({"closed": "commit"})
-    category = np.where(won, "closed", category.fillna("uncategorised").to_numpy())
-    amount = deals["amount"].to_numpy(dtype=float)
+    mask &= ~_eq(opportunities["status"], "lost")
+    won = _eq(opportunities["status"], "won")[mask]
+    category = opportunities["forecast_category"][mask]
+    amount = opportunities["amount"].to_numpy(dtype=float)[mask]
+    is_ = {name: _eq(category, name) & ~won for name in (*_CATEGORIES, "omitted")}
+    is_["commit"] |= is_.pop("closed")  # an open deal marked closed counts as commit
+    is_["closed"] = won
+    is_["uncategorised"] = ~won & category.isna().to_numpy()
     columns = [*_CATEGORIES, "omitted", "uncategorised"]
-    data = pd.DataFrame(
-        {name: np.where(category == name, amount, 0.0) for name in columns}, index=deals.index
-    )
-    data.insert(0, "owner", deals["owner"])
-    out = _per_rep(data, lambda g: g[columns].sum())
+    out = _rep_table(
+        opportunities["owner"][mask], {name: np.where(is_[name], amount, 0.0) for name in columns}
+    )[columns]
     out["through_commit"] = out["closed"] + out["commit"]
     out["through_best_case"] = out["through_commit"] + out["best_case"]
     out["through_pipeline"] = out["through_best_case"] + out["pipeline"]
@@ -1725,7 +1778,7 @@ def goalboard(
     if missing:
         return missing
     first, last = _day("start", start), _day("end", end)
-    won = _won(opportunities, first, last)
+    won = opportunities.loc[_won(opportunities, first, last), ["owner", "amount"]]
     won_by_rep = won.groupby(won["owner"].astype(object))["amount"].sum()
     months = pd.PeriodIndex([pd.Period(str(c), freq="M") for c in quotas.columns], freq="M")
     touched = (months >= first.to_period("M")) & (months <= last.to_period("M"))
