@@ -39,20 +39,25 @@ def _drop_section(path: Path, section: str) -> None:
     path.write_text("\n".join(lines[:start] + lines[end:]) + "\n", encoding="utf-8")
 
 
+#: The sample's checkup, scorecard and training plan, included with or without the others.
+PEOPLE = {"assessments": True, "scorecard": True, "training": True}
+
+
 class TestParts:
     def test_the_sample_includes_every_part(self):
         check = check_folder(SAMPLE_CLIENT)
         assert check.problems == [] and check.client is not None
         assert check.parts == {p.key: True for p in PARTS}
         assert check.summary() == (
-            "cedar-ridge: ready (annual sales plan, pro forma and stress test, hiring timeline)"
+            "cedar-ridge: ready (annual sales plan, pro forma and stress test, hiring timeline, "
+            "sales management checkup, recruiting scorecard, training plan and operating rhythm)"
         )
 
     def test_no_hiring_section_leaves_the_timeline_out_and_says_what_to_add(self, folder):
         _drop_section(folder / "settings.yaml", "hiring")
         check = check_folder(folder)
         assert check.problems == []
-        assert check.parts == {"plan": True, "stress_test": True, "hiring": False}
+        assert check.parts == {**PEOPLE, "plan": True, "stress_test": True, "hiring": False}
         assert check.summary().endswith("; not included: hiring timeline")
         assert "to include the hiring timeline: add a 'hiring' section" in check.report()
 
@@ -62,7 +67,7 @@ class TestParts:
         (folder / "actuals.csv").unlink()  # only the plan needs last year's months
         check = check_folder(folder)
         assert check.problems == []
-        assert check.parts == {"plan": False, "stress_test": True, "hiring": False}
+        assert check.parts == {**PEOPLE, "plan": False, "stress_test": True, "hiring": False}
 
     def test_the_plan_without_actuals_is_one_problem(self, folder):
         (folder / "actuals.csv").unlink()
