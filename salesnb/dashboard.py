@@ -149,10 +149,13 @@ def needs(frame: pd.DataFrame | None, *fields: str, table: str = "") -> NotAvail
     """
     if frame is None:
         return NotAvailable(needs=(table,) if table else fields, table=table, table_missing=True)
-    absent = tuple(
-        f for f in fields if f not in frame.columns or (len(frame) and frame[f].isna().all())
-    )
+    absent = tuple(f for f in fields if f not in frame.columns or _blank(frame[f]))
     return NotAvailable(needs=absent, table=table) if absent else None
+
+
+def _blank(values: pd.Series) -> bool:
+    """Whether a column holds rows and every one is blank (the first rows decide fast)."""
+    return len(values) > 0 and not values.iloc[:64].notna().any() and values.isna().all()
 
 
 def available(result: object) -> bool:
@@ -535,8 +538,9 @@ def _stage_names(
 ) -> tuple[list[str], np.ndarray]:
     """The open stages in order (the given ones, then any other stage open deals hold),
     and each open deal's position in that list."""
-    codes, labels = _factorize(opportunities["stage"].astype(object).fillna("(no stage)"))
-    labels = labels.astype(str)
+    codes, labels = _factorize(opportunities["stage"])
+    codes = np.where(codes >= 0, codes, len(labels))  # a blank stage is a stage of its own
+    labels = np.append(labels.astype(str), "(no stage)")
     held_open = np.bincount(codes[is_open], minlength=len(labels)) > 0
     held_closed = np.bincount(codes[~is_open], minlength=len(labels)) > 0
     closed_only = set(labels[held_closed & ~held_open])
@@ -1124,33 +1128,36 @@ def revenue_per_customer(
     if missing:
         return missing
     won = _won(opportunities, start, end)
-    codes, accounts = _factorize(
-        opportunities["account"][won].astype(object).fillna("(no account)")
-    )
+    codes, accounts = pd.factorize(opportunities["account"][won].to_numpy(dtype=object))
+    codes = np.where(codes >= 0, codes, len(accounts))  # a deal with no account
+    accounts = np.append(np.asarray(accounts, dtype=object), "(no account)")
     revenue = np.bincount(
         codes, weights=opportunities["amount"].to_numpy(dtype=float)[won], minlength=len(accounts)
     )
     deals = np.bincount(codes, minlength=len(accounts))
-    order = np.argsort(-revenue, kind="stable")  # ties stay in the accounts' sorted order
-    by = pd.DataFrame({"revenue": revenue[order], "deals": deals[order]}, index=accounts[order])
-    head, rest = by.iloc[:top], by.iloc[top:]
-    rows = [head]
-    if len(rest):
+    held = np.flatnonzero(deals > 0)
+    if len(held) > top:  # only the candidates for the top are sorted
+        cut = np.partition(-revenue[held], top - 1)[top - 1]
+        held = held[-revenue[held] <= cut]
+    names = accounts[held].astype(str)
+    head = held[np.lexsort((names, -revenue[held]))][:top]
+    rows = [pd.DataFrame({"revenue": revenue[head], "deals": deals[head]}, index=accounts[head])]
+    others = int((deals > 0).sum()) - len(head)
+    if others:
         rows.append(
             pd.DataFrame(
-                {"revenue": [rest["revenue"].sum()], "deals": [rest["deals"].sum()]},
-                index=[f"Other accounts ({len(rest)})"],
+                {
+                    "revenue": [revenue.sum() - revenue[head].sum()],
+                    "deals": [deals.sum() - deals[head].sum()],
+                },
+                index=[f"Other accounts ({others})"],
             )
         )
-    rows.append(
-        pd.DataFrame(
-            {"revenue": [by["revenue"].sum()], "deals": [by["deals"].sum()]}, index=[TOTAL]
-        )
-    )
+    rows.append(pd.DataFrame({"revenue": [revenue.sum()], "deals": [deals.sum()]}, index=[TOTAL]))
     out = pd.concat(rows)
     out.index = pd.Index(list(out.index), name="account", dtype=object)
     out["deals"] = out["deals"].astype(np.int64)
-    out["share"] = _divide(out["revenue"], by["revenue"].sum())
+    out["share"] = _divide(out["revenue"], revenue.sum())
     return out
 
 
