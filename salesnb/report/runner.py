@@ -21,7 +21,8 @@ Everything is written into a staging folder beside the target and moved into
 place only when the whole pack is ready, so a failed run never replaces an
 earlier good report; the failed run's executed notebooks are kept in
 ``<out>/<client>.failed/`` for inspection. :func:`run_batch` runs a whole
-folder of clients, and one failing client never stops the others.
+folder of clients (in this process, or on dask.distributed: see
+:mod:`salesnb.report.batch`), and one failing client never stops the others.
 
 Interruption: during a run, Ctrl-C (SIGINT), SIGTERM and SIGHUP kill the
 kernels the run started at once (a cell may run on, and a kernel's own
@@ -69,7 +70,7 @@ import pandas as pd
 
 from salesnb import paths
 from salesnb.errors import ClientFolderError, ReportError
-from salesnb.io import PARTS, Client, load_client, parts, slugify, validate
+from salesnb.io import PARTS, Client, load_client, parts, slugify
 from salesnb.report.kernels import execute_notebook
 from salesnb.report.pack import (
     combined,
@@ -138,6 +139,10 @@ class BatchResult:
     done: list[ReportResult]
     failed: dict[str, str]
     reasons: dict[str, str] = field(default_factory=dict)
+    #: What the consultant should know about where the batch ran (no dask: in this process).
+    notes: tuple[str, ...] = ()
+    #: The portfolio page's folder, when the batch wrote one.
+    portfolio: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -886,6 +891,10 @@ def run_batch(
     pdf: bool = True,
     log: Any = None,
     on_client_done: Any = None,
+    progress: Any = None,
+    workers: int | None = 0,
+    scheduler: str | None = None,
+    portfolio: bool = False,
 ) -> BatchResult:
     """Run :func:`run_report` for each client folder; a failing client never stops the others.
 
@@ -896,79 +905,28 @@ def run_batch(
     and ``parameters`` are passed to each :func:`run_report`; ``all_scenarios``
     runs each scenario named in a client's settings, then its base case. A
     client's runs stop at its first that fails.
+
+    ``workers`` 0 runs the clients in this process, one after another; None, or a
+    number, on a local dask cluster of one worker per core or that many;
+    ``scheduler`` on an existing dask cluster; ``portfolio`` also writes the
+    portfolio page. :func:`salesnb.report.batch.run_batch` says more.
     """
-    say = log or (lambda _line: None)
-    done: list[ReportResult] = []
-    failed: dict[str, str] = {}
-    reasons: dict[str, str] = {}
-    folders = [Path(f) for f in folders]
-    ready = []
-    jobs: dict[Path, list[tuple[str | None, dict[str, Any]]]] = {}
-    taken: dict[str, str] = {}
+    from salesnb.report import batch
 
-    def fail(folder: Path, message: str, reason: str) -> None:
-        failed[folder.name] = message
-        reasons[folder.name] = _one_line(folder, reason)
-
-    for folder in folders:
-        slug = slugify(folder.resolve().name)
-        if slug in taken:
-            fail(
-                folder,
-                f"{folder.name}: its report folder '{slug}' is already used by client folder "
-                f"'{taken[slug]}' in this run; rename one of the two folders",
-                f"its report folder '{slug}' is already used by client folder '{taken[slug]}'",
-            )
-            if on_client_done:
-                on_client_done()
-            continue
-        taken[slug] = folder.name
-        problems = validate(folder)
-        if problems:
-            error = ClientFolderError(folder, problems)
-            fail(folder, str(error), _reason(error))
-            if on_client_done:
-                on_client_done()
-            continue
-        try:
-            jobs[folder] = scenario_jobs(folder, scenario, parameters or {}, every=all_scenarios)
-        except (ClientFolderError, ReportError) as exc:
-            fail(folder, str(exc), _reason(exc))
-            if on_client_done:
-                on_client_done()
-            continue
-        ready.append(folder)
-    for folder in ready:
-        try:
-            for name, given in jobs[folder]:
-                done.append(
-                    run_report(
-                        folder,
-                        out_dir,
-                        notebooks=notebooks,
-                        parameters=given,
-                        scenario=name,
-                        pdf=pdf,
-                        log=log,
-                    )
-                )
-        except (ClientFolderError, ReportError) as exc:
-            fail(folder, str(exc), _reason(exc))
-            say(f"{folder.name}: FAILED")
-        except Exception as exc:  # noqa: BLE001 - one broken client must not stop the others
-            fail(
-                folder,
-                f"{folder.name}: unexpected error: {exc!r}",
-                f"unexpected error: {exc.__class__.__name__}: {exc}",
-            )
-            say(f"{folder.name}: FAILED")
-        if on_client_done:
-            on_client_done()
-    order = [folder.name for folder in folders]
-    return BatchResult(
-        done=done,
-        failed={name: failed[name] for name in order if name in failed},
-        reasons={name: reasons[name] for name in order if name in reasons},
+    return batch.run_batch(
+        folders,
+        out_dir,
+        notebooks=notebooks,
+        parameters=parameters,
+        scenario=scenario,
+        all_scenarios=all_scenarios,
+        pdf=pdf,
+        log=log,
+        on_client_done=on_client_done,
+        progress=progress,
+        workers=workers,
+        scheduler=scheduler,
+        portfolio=portfolio,
     )
 
 
