@@ -566,21 +566,49 @@ def _prepared_history(
     )
     if rows["changed"].isna().any():
         raise InputError("history: every row needs its changed date")
-    rows["_row"] = np.arange(len(rows))
-    rows = rows.sort_values(["id", "changed", "_row"], kind="stable").reset_index(drop=True)
-    rows["status"] = stages.statuses(rows["stage"], "history")
-    rows["rank"] = stages.rank(rows["stage"], "history")
-    rows["stage_order"] = stages.order(rows["stage"])
-    by_deal = rows.groupby("id", sort=False)
-    rows["amount"] = by_deal["amount"].ffill()
-    rows["close"] = by_deal["close"].ffill()
-    if opportunities is not None and len(rows):
+    if rows["id"].isna().any():
+        raise InputError("history: every row needs the id of its deal")
+    deal, _ = pd.factorize(rows["id"])
+    order = np.lexsort((np.arange(len(rows)), rows["changed"].to_numpy(), deal))
+    rows = rows.iloc[order].reset_index(drop=True)
+    codes = pd.Index(list(stages.names), dtype=object).get_indexer(rows["stage"])
+    if (codes < 0).any():
+        bad = rows["stage"][codes < 0].iloc[0]
+        raise InputError(
+            f"history: stage {bad!r} is not one of the stages given ({', '.join(stages.names)})"
+        )
+    codes = codes.astype(np.int64)
+    k = len(stages.open)
+    status = np.array([stages.status[name] for name in stages.names], dtype=object)
+    rank = np.array(
+        [
+            stages.open.index(name) if name in stages.open else (k if st == "won" else -1)
+            for name, st in zip(stages.names, status, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    rows["status"] = status[codes]
+    rows["rank"] = rank[codes]
+    rows["stage_order"] = codes
+    # carry a blank amount or close date forward within each deal
+    n = len(rows)
+    ids = deal[order]
+    first = np.ones(n, dtype=bool)
+    first[1:] = ids[1:] != ids[:-1]
+    start = np.maximum.accumulate(np.where(first, np.arange(n), 0)) if n else np.arange(0)
+    for column in ("amount", "close"):
+        values = rows[column].to_numpy()
+        known = ~pd.isna(values)
+        last = np.maximum.accumulate(np.where(known, np.arange(n), -1)) if n else np.arange(0)
+        carried = values[np.maximum(last, 0)] if n else values
+        rows[column] = pd.Series(carried).where(last >= start)
+    if opportunities is not None and n:
         latest = opportunities.drop_duplicates("id").set_index("id")
         for column in ("amount", "close"):
-            if column in latest:
-                fill = rows["id"].map(latest[column])
-                rows[column] = rows[column].fillna(fill) if len(fill) else rows[column]
-    return rows.drop(columns="_row")
+            blank = rows[column].isna()
+            if column in latest and blank.any():
+                rows.loc[blank, column] = rows.loc[blank, "id"].map(latest[column])
+    return rows
 
 
 def _state_at(rows: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
