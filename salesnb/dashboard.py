@@ -544,12 +544,14 @@ def _stage_names(
     held_open = np.bincount(codes[is_open], minlength=len(labels)) > 0
     held_closed = np.bincount(codes[~is_open], minlength=len(labels)) > 0
     closed_only = set(labels[held_closed & ~held_open])
-    _, first_row = np.unique(codes, return_index=True)
+    first_row = np.full(len(labels), len(codes), dtype=np.int64)
+    first_row[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first row
     if stages is not None:
         listed = [(str(getattr(s, "name", s)), getattr(s, "status", "open")) for s in stages]
         names = [name for name, status in listed if status == "open" and name not in closed_only]
     elif "stage_order" in opportunities.columns:
-        order = opportunities["stage_order"].to_numpy()[first_row]
+        order = np.zeros(len(labels))
+        order[codes] = opportunities["stage_order"].to_numpy(dtype=float)
         names = [str(labels[i]) for i in np.argsort(order, kind="stable") if held_open[i]]
     else:
         names = []
@@ -984,14 +986,19 @@ def activity_vs_standard(
         last = dates.max() if dates.notna().any() else pd.NaT
     first_week = _monday_on_or_after(first) if first is not pd.NaT else pd.NaT
     last_day = _sunday_on_or_before(last) if last is not pd.NaT else pd.NaT
-    keep = activities["kind"].isin(kinds).to_numpy()
     if first_week is not pd.NaT and last_day is not pd.NaT:
-        keep = keep & _in_window(dates, first_week, last_day)
+        in_window = np.flatnonzero(_in_window(dates, first_week, last_day))
     else:
-        keep = keep & False
-    rows = activities.loc[keep]
-    owner_codes, owner_names = pd.factorize(rows["owner"].astype(object), sort=False)
-    names = sorted(set(owner_names) | set(reps or ()))
+        in_window = np.zeros(0, dtype=np.int64)
+    kind_codes, kind_labels = _factorize(activities["kind"].iloc[in_window])
+    slot = {k: i for i, k in enumerate(kinds)}
+    kind_map = np.array([slot.get(str(k), -1) for k in kind_labels] + [-1], dtype=np.int64)
+    kind = kind_map[np.where(kind_codes >= 0, kind_codes, len(kind_labels))]
+    chosen = kind >= 0
+    keep, kind = in_window[chosen], kind[chosen]
+    owner_codes, owner_names = _factorize(activities["owner"].iloc[keep])
+    logged = np.bincount(owner_codes[owner_codes >= 0], minlength=len(owner_names)) > 0
+    names = sorted(set(owner_names[logged]) | set(reps or ()))
     position = {name: i for i, name in enumerate(names)}
     # each rep's first counted Monday
     rep_first = np.full(len(names), first_week, dtype="datetime64[ns]")
@@ -1000,10 +1007,9 @@ def activity_vs_standard(
             began = _monday_on_or_after(_day(f"start of {name}", day))
             if first_week is not pd.NaT and began > first_week:
                 rep_first[position[name]] = began.to_datetime64()
-    code_map = np.array([position[n] for n in owner_names], dtype=np.int64)
-    rep = code_map[owner_codes] if len(rows) else np.zeros(0, dtype=np.int64)
-    in_weeks = dates[keep].to_numpy() >= rep_first[rep]
-    kind = pd.Categorical(rows["kind"].astype(object), categories=kinds).codes
+    code_map = np.array([position.get(n, 0) for n in owner_names], dtype=np.int64)
+    rep = code_map[owner_codes] if len(keep) else np.zeros(0, dtype=np.int64)
+    in_weeks = dates.to_numpy()[keep] >= rep_first[rep]
     cell = rep[in_weeks] * len(kinds) + kind[in_weeks]
     counts = np.bincount(cell, minlength=len(names) * len(kinds)).reshape(len(names), len(kinds))
     if last_day is pd.NaT:
