@@ -313,12 +313,10 @@ def _read_fast(
 
     def dtypes(as_numbers: bool) -> dict[int, Any]:
         out: dict[int, Any] = {}
-        for c, j in where.items():
+        for j in where.values():
             if j is None:
                 continue
-            if columns[c] in _CATEGORICAL:
-                out[j] = "category"
-            elif as_numbers and j in numbers:
+            if as_numbers and j in numbers:
                 out[j] = "float64"
             else:
                 out[j] = object
@@ -353,8 +351,13 @@ def _read_fast(
         return None  # the table engine says what is wrong, row by row
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame({j: pd.Series([], dtype=object) for j in positions})
-    cells = {c: frame[j] for c, j in where.items() if j is not None}
-    rows = np.arange(len(frame), dtype=np.int64) + (skipped + 2)
+    by_position: dict[int, pd.Series] = {}
+    for c, j in where.items():
+        if j is not None and j not in by_position:
+            column = frame.pop(j)  # each column freed as soon as it is converted
+            by_position[j] = _factorized(column) if columns[c] in _CATEGORICAL else column
+    cells = {c: by_position[j] for c, j in where.items() if j is not None}
+    rows = np.arange(len(by_position[positions[0]]), dtype=np.int64) + (skipped + 2)
     export = _Export(name, header, cells, rows)
     _drop_blank(export)
     return export, problems
@@ -441,7 +444,7 @@ def _unknown_values(
     categories: list[str],
     unknown: np.ndarray,
     rows: np.ndarray,
-    say: Callable[[str], str],
+    say: Callable[[str, str], str],
 ) -> list[Problem]:
     """One problem per distinct value not in the mapping, with its rows and count."""
     bad = np.flatnonzero(unknown[codes] & (codes >= 0)) if len(codes) else np.zeros(0, int)
@@ -457,7 +460,7 @@ def _unknown_values(
         out.append(
             Problem(
                 name,
-                f"{say(value)} ({_row_list(where)})",
+                say(value, _row_list(where)),
                 row=int(where[0]),
                 column=column,
             )
@@ -474,6 +477,16 @@ def _unknown_values(
 # ----------------------------------------------------------------------------
 # Categorical helpers
 # ----------------------------------------------------------------------------
+
+
+def _factorized(series: pd.Series) -> pd.Series:
+    """A column as a categorical, its categories in the order they first appear (a hash
+    table, no sort: fast for the few values of an owner column and the many of a
+    timestamp column alike)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object)), copy=False
+    )
 
 
 def _as_category(series: pd.Series) -> pd.Series:
@@ -752,12 +765,17 @@ def _load_table(
             if kind == "activity_type":
                 derived["kind"] = pd.Categorical([None] * n, categories=list(KINDS))
             continue
+        blank = (
+            _clean_categories(series).isna()
+            if isinstance(series.dtype, pd.CategoricalDtype)
+            else series.isna()
+        ).to_numpy(dtype=bool)
         value, found = _parse_field(table, f, kind, series, rows, name, label[f], ctx)
         problems += found
         if kind == "activity_type":
             value, derived["kind"] = value
         if f in REQUIRED[table]:
-            empty = np.flatnonzero(pd.isna(value))
+            empty = np.flatnonzero(blank)
             problems += _cell_problems(
                 name,
                 rows[empty],
@@ -856,7 +874,9 @@ def _lookup(
         [str(c) for c in cats],
         unknown,
         export.rows,
-        lambda v: f"{v!r} is not in {lk.file}'s {lk.key} column, so its {lk.field} is unknown",
+        lambda v, at: (
+            f"{v!r} ({at}) is not in {lk.file}'s {lk.key} column: its {lk.field} is unknown"
+        ),
     )
     values_by_code = np.array([*filled, None], dtype=object)
     return pd.Series(values_by_code[codes], dtype=object), problems
@@ -928,8 +948,8 @@ def _parse_field(
             cats,
             unknown,
             rows,
-            lambda v: (
-                f"unknown stage {v!r}: add it under crm.stages in settings.yaml, in its place "
+            lambda v, at: (
+                f"unknown stage {v!r} ({at}): add it under crm.stages in settings.yaml, in its place "
                 f"in the order, e.g. - {{name: {v}, status: open, probability: 0.5}} "
                 f"(status open, won or lost; the stages now: {listed})"
             ),
@@ -945,8 +965,8 @@ def _parse_field(
             cats,
             unknown,
             rows,
-            lambda v: (
-                f"unknown activity type {v!r}: add it under crm.activity_types in "
+            lambda v, at: (
+                f"unknown activity type {v!r} ({at}): add it under crm.activity_types in "
                 f"settings.yaml with the kind it counts as, e.g. {{{v}: call}} (the kinds: "
                 f"{kinds})"
             ),
@@ -966,8 +986,8 @@ def _parse_field(
             cats,
             unknown,
             rows,
-            lambda v: (
-                f"unknown {f.replace('_', ' ')} {v!r}: add it under {key} in settings.yaml, "
+            lambda v, at: (
+                f"unknown {f.replace('_', ' ')} {v!r} ({at}): add it under {key} in settings.yaml, "
                 f"e.g. {{{v}: {targets[0]}}} (one of {', '.join(targets)})"
             ),
         )
@@ -1113,7 +1133,7 @@ def _row_rules(
             first_of: dict[str, int] = {}
             pairs: list[tuple[int, str]] = []
             for i in order.tolist():
-                value = ids.iat[i]
+                value = ids.iloc[i]
                 if value in first_of:
                     pairs.append(
                         (
