@@ -18,6 +18,10 @@ from salesnb.cli import main
 HIRING = "03-hiring-timeline.ipynb"
 
 
+#: The parts a new client's template leaves out until their sections are filled in.
+PEOPLE = ["Sales management checkup", "Recruiting scorecard", "Training plan and operating rhythm"]
+
+
 def _new_client(parent: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     assert main(["new-client", "Acme Systems", "--dir", str(parent), "--start", "2027-04"]) == 0
     capsys.readouterr()
@@ -47,7 +51,8 @@ def test_a_new_folder_is_a_whole_working_client(tmp_path, capsys):
         HIRING,
     ]
     figures = json.loads((pack / "figures.json").read_text(encoding="utf-8"))
-    assert figures["client"]["not_included"] == []
+    # the template leaves the checkup, the scorecard and the training plan commented out
+    assert figures["client"]["not_included"] == PEOPLE
     assert {"plan", "proforma", "hiring"} <= set(figures)
 
 
@@ -66,7 +71,7 @@ def test_a_folder_without_hiring_reports_the_rest_and_says_so(tmp_path, capsys):
     page = (pack / "report.html").read_text(encoding="utf-8")
     assert "Parts not included" in page and "Hiring timeline" in page
     figures = json.loads((pack / "figures.json").read_text(encoding="utf-8"))
-    assert figures["client"]["not_included"] == ["Hiring timeline"]
+    assert figures["client"]["not_included"] == ["Hiring timeline", *PEOPLE]
 
     capsys.readouterr()
     assert main(["report", str(folder), "--out", str(out), "--notebook", HIRING, "-q"]) == 1
