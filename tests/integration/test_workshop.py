@@ -10,7 +10,7 @@ import nbformat
 import papermill
 import pytest
 
-from salesnb import paths, workshop
+from salesnb import workshop
 from salesnb.cli import main
 from salesnb.io import validate
 
