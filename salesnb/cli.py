@@ -4,6 +4,7 @@
     salesnb validate clients/acme-systems
     salesnb report clients/acme-systems --out reports
     salesnb report clients --all --out reports
+    salesnb report clients --all --scheduler tcp://10.0.0.5:8786
 
 Every command that reads a client folder checks it first and stops with the
 list of problems (file, row, column, what was expected) before any notebook
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -175,14 +177,34 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         folders = [Path(args.folder)]
     pdf = not args.no_pdf
+    if args.workers is not None and args.workers < 0:
+        print("error: --workers: give 0 (in this process) or more", file=sys.stderr)
+        return 2
+    if args.scheduler and args.workers:
+        print("error: --scheduler runs on that cluster's workers: no --workers", file=sys.stderr)
+        return 2
+    if not args.all and (args.scheduler or args.workers):
+        print("error: --scheduler and --workers are for a batch (--all)", file=sys.stderr)
+        return 2
+    # one client alone runs here; a batch on a local cluster unless told otherwise
+    workers = args.workers if args.all or args.workers is not None else 0
+    states: dict[str, str] = {}
+    quiet = args.quiet or bool(os.environ.get("CI"))
     try:
         with tqdm(
-            total=len(folders), unit="client", file=sys.stderr, disable=True if args.quiet else None
+            total=len(folders), unit="client", file=sys.stderr, disable=True if quiet else None
         ) as bar:
 
             def log(line: str) -> None:
                 if not args.quiet:
                     bar.write(line, file=sys.stderr)
+
+            def progress(name: str, state: str) -> None:
+                if state in ("written", "failed"):
+                    states.pop(name, None)
+                else:
+                    states[name] = state.rsplit(": ", 1)[-1]
+                bar.set_postfix_str("; ".join(f"{n}: {s}" for n, s in states.items())[:120])
 
             batch = run_batch(
                 folders,
@@ -194,7 +216,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 pdf=pdf,
                 log=log,
                 on_client_done=lambda: bar.update(1),
+                progress=progress,
+                workers=workers,
+                scheduler=args.scheduler,
+                portfolio=args.all,
             )
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt as exc:
         signum = getattr(exc, "signum", signal.SIGINT)
         what = (
@@ -207,7 +236,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
             "complete pack",
             file=sys.stderr,
         )
+        written = getattr(exc, "done", None)
+        if written is not None and args.all:
+            names = [
+                r.folder.name
+                if r.scenario is None
+                else f"{r.folder.parent.parent.name} (scenario {r.scenario})"
+                for r in written
+            ]
+            print(
+                f"written before it stopped: {', '.join(names) if names else 'none'}",
+                file=sys.stderr,
+            )
         return 128 + signum
+    for note in batch.notes:
+        print(f"note: {note}", file=sys.stderr)
     for message in batch.failed.values():
         print(message, file=sys.stderr)
     compared: list[Path] = []
@@ -229,6 +272,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         )
         for name, reason in batch.reasons.items():
             print(f"  {name}: {reason}")
+    if batch.portfolio is not None:
+        print(f"the portfolio: {batch.portfolio / 'portfolio.html'}")
     return 0 if batch.ok else 1
 
 
@@ -353,6 +398,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--all-scenarios",
         action="store_true",
         help="write every scenario named in settings.yaml, then the base report",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="with --all: run N reports at a time on a local dask cluster (default: one per "
+        "core); 0 runs them one after another in this process",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --all: send the reports to the dask scheduler at ADDRESS "
+        "(tcp://host:8786), whose workers have salesnb installed; the packs come back here",
     )
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the result")

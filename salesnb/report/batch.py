@@ -37,6 +37,7 @@ import signal
 import socket
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -754,8 +755,6 @@ def _on_cluster(
     """Each client as one task on a dask cluster; each pack written here as it arrives."""
     if not ready:
         return
-    from distributed import wait
-
     signals = _Signals()
     lines: queue.Queue[tuple[str, str]] = queue.Queue()
     try:
@@ -772,16 +771,17 @@ def _on_cluster(
                 future = client.submit(build_client, work, key=f"salesnb-{folder.name}-{id(work)}")
                 by_key[future.key] = (folder, future)
                 tell(folder.name, "waiting")
-            pending = {future for _folder, future in by_key.values()}
+            pending = [future for _folder, future in by_key.values()]
             arrived: set[str] = set()
             try:
                 while pending:
                     _drain(lines, say, tell)
-                    try:
-                        done, pending = wait(pending, timeout=0.2, return_when="FIRST_COMPLETED")
-                    except TimeoutError:
+                    ready_now = [f for f in pending if f.done()]
+                    if not ready_now:
+                        time.sleep(0.2)
                         continue
-                    for future in done:
+                    pending = [f for f in pending if f not in ready_now]
+                    for future in ready_now:
                         if future.key in arrived:  # a pack is written once
                             continue
                         arrived.add(future.key)
@@ -789,8 +789,9 @@ def _on_cluster(
                         _arrived(tally, folder, future, out_dir, signals, say, finished)
                 _drain(lines, say, tell)
             finally:
-                if pending:
-                    client.cancel(list(pending))
+                left = [f for key, (_folder, f) in by_key.items() if key not in arrived]
+                if left:
+                    client.cancel(left)
     except Interrupted as exc:
         raise BatchInterrupted(exc.signum, tally.done) from None
     finally:
