@@ -342,6 +342,17 @@ class ServiceSettings(_Model):
     goals: ServiceGoals = ServiceGoals()
 
 
+#: The activity kinds that can be leading indicators of bookings.
+IndicatorKind = Literal[
+    "new_prospect_call",
+    "face_to_face",
+    "presales_call",
+    "discovery_call",
+    "demo",
+    "executive_presentation",
+]
+
+
 class DashboardSettings(_Model):
     """Goals and standards for the sales dashboard."""
 
@@ -355,6 +366,10 @@ class DashboardSettings(_Model):
     #: The margin rate on sales when deals carry no margin of their own.
     gross_margin: Share | None = Field(default=None, ge=0.0, le=1.0)
     services: ServiceSettings | None = None
+    #: What a won deal books in the leading indicators: its amount or its gross margin.
+    bookings: Literal["amount", "margin"] = "amount"
+    #: The activity kinds searched as leading indicators; None: every indicator kind logged.
+    indicators: list[IndicatorKind] | None = Field(default=None, min_length=1)
 
     @field_validator("activity_standards")
     @classmethod
