@@ -12,6 +12,8 @@ from salesnb.io.client_folder import (
     slugify,
     validate,
 )
+from salesnb.io.crm import CrmData, Stage, read_crm
+from salesnb.io.crm_settings import CrmSettings, DashboardSettings, crm_mapping
 from salesnb.io.readiness import PARTS, parts
 from salesnb.io.settings import PLANNING_QUESTIONS, SETTINGS_FILE, Settings, read_settings
 
@@ -22,12 +24,18 @@ __all__ = [
     "TABLES",
     "Client",
     "ClientFolderError",
+    "CrmData",
+    "CrmSettings",
+    "DashboardSettings",
     "FolderCheck",
     "Problem",
     "Settings",
+    "Stage",
     "check_folder",
+    "crm_mapping",
     "load_client",
     "parts",
+    "read_crm",
     "read_settings",
     "slugify",
     "validate",

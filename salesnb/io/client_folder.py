@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from salesnb.errors import ClientFolderError, Problem
+from salesnb.io.crm import CrmData, read_crm
 from salesnb.io.readiness import PARTS, calculation_problems, parts, scenario_problems
 from salesnb.io.settings import SETTINGS_FILE, Settings, read_settings, rough_settings
 from salesnb.io.tables import (
@@ -433,6 +434,8 @@ class Client:
     objectives: pd.DataFrame
     #: The file each table was read from (``roster.csv`` or ``roster.xlsx``), by table.
     files: Mapping[str, str] = field(default_factory=dict)
+    #: The CRM tables (:mod:`salesnb.io.crm`); None when the folder holds none.
+    crm: CrmData | None = None
     #: The recruiting scorecard's interview scores (optional: empty when not given).
     interview_scores: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
@@ -464,6 +467,18 @@ def slugify(text: str) -> str:
     return slug or "client"
 
 
+def _read_crm(
+    folder: Path, settings: Settings | None, roster: pd.DataFrame | None
+) -> tuple[CrmData | None, list[Problem]]:
+    """The folder's CRM tables, read by the settings' ``crm`` mapping, and their problems."""
+    names = None
+    if roster is not None:
+        names = [v for v in _cells(roster, "name").tolist() if isinstance(v, str)]
+    crm = settings.crm if settings is not None else None
+    dialect = settings.tables if settings is not None else None
+    return read_crm(folder, crm, roster=names, dialect=dialect)
+
+
 def _read(folder: Path) -> FolderCheck:
     folder = Path(folder)
     if not folder.is_dir():
@@ -484,6 +499,8 @@ def _read(folder: Path) -> FolderCheck:
             tables[key] = frame
     problems += _check_tables(tables, names)
     rough = settings if settings is not None else rough_settings(folder / SETTINGS_FILE)
+    crm, crm_problems = _read_crm(folder, rough, tables.get("roster"))
+    problems += crm_problems
     if rough is not None:  # with bad settings, the rules of the settings that are fine
         problems += _check_cross(rough, tables, names)
     notes = [p for p in problems if p.note]
@@ -491,7 +508,7 @@ def _read(folder: Path) -> FolderCheck:
     if problems or settings is None or len(tables) < len(TABLES):
         return FolderCheck(folder, None, problems, notes, settings)
     checked = {key: typed(frame, TABLES[key]) for key, frame in tables.items()}
-    client = Client(folder=folder, settings=settings, **checked, files=names)
+    client = Client(folder=folder, settings=settings, **checked, files=names, crm=crm)
     problems = calculation_problems(client)
     problems = problems or scenario_problems(client)  # scenarios only on a sound base
     return FolderCheck(folder, None if problems else client, problems, notes, settings)

@@ -46,6 +46,9 @@ import numpy as np
 import pandas as pd
 
 from salesnb.errors import Problem
+
+# The settings first: they hold the crm: section's model, built on their own models.
+from salesnb.io import settings as _settings  # noqa: F401
 from salesnb.io import tables as _tables
 from salesnb.io.crm_settings import (
     ACCOUNT_TYPES,
@@ -917,6 +920,29 @@ def _mapped(
     return pd.Series(mapped, copy=False), unknown, cats
 
 
+def _stage_example(value: str) -> str:
+    """A line for crm.stages with the status a stage of this name most likely has."""
+    folded = _fold(value)
+    if "won" in folded:
+        return f"{{name: {value}, status: won}}"
+    if "lost" in folded:
+        return f"{{name: {value}, status: lost}}"
+    return f"{{name: {value}, status: open, probability: 0.5}}"
+
+
+_EXISTING_WORDS = ("exist", "upsell", "upgrade", "renew", "cross", "expan", "add-on")
+
+
+def _closest(value: str, targets: tuple[str, ...]) -> str:
+    """The target a value most likely means (for the example in a message)."""
+    folded = _fold(value).replace(" ", "_").replace("-", "_")
+    if folded in targets:
+        return folded
+    if targets == ACCOUNT_TYPES:
+        return "existing" if any(w in folded for w in _EXISTING_WORDS) else "new"
+    return next((t for t in targets if t.split("_")[0] in folded), targets[0])
+
+
 def _parse_field(
     table: str,
     f: str,
@@ -950,7 +976,7 @@ def _parse_field(
             rows,
             lambda v, at: (
                 f"unknown stage {v!r} ({at}): add it under crm.stages in settings.yaml, in its place "
-                f"in the order, e.g. - {{name: {v}, status: open, probability: 0.5}} "
+                f"in the order, e.g. - {_stage_example(v)} "
                 f"(status open, won or lost; the stages now: {listed})"
             ),
         )
@@ -988,7 +1014,7 @@ def _parse_field(
             rows,
             lambda v, at: (
                 f"unknown {f.replace('_', ' ')} {v!r} ({at}): add it under {key} in settings.yaml, "
-                f"e.g. {{{v}: {targets[0]}}} (one of {', '.join(targets)})"
+                f"e.g. {{{v}: {_closest(v, targets)}}} (one of {', '.join(targets)})"
             ),
         )
     if kind in ("money", "number"):
@@ -1050,7 +1076,9 @@ def _dates(
         texts = [str(cats[c]) for c in codes[bad]]
         guesses = _guess_formats(list(dict.fromkeys(texts)))
         expected = (
-            f"as {fmt} or ISO (2024-03-05)" if fmt else "ISO (2024-03-05, or 2024-03-05T10:00:00Z)"
+            f"written as {fmt} or ISO (2024-03-05)"
+            if fmt
+            else "in ISO form (2024-03-05, or 2024-03-05T10:00:00Z)"
         )
         if len(guesses) == 1:
             fix = f"set {setting}: {guesses[0]!r}"
@@ -1183,7 +1211,9 @@ def _not_on_roster(
     if not absent:
         return []
     counts = owners.value_counts()
-    shown = ", ".join(f"{o!r} ({counts[o]} rows)" for o in absent[:_SHOW])
+    shown = ", ".join(
+        f"{o!r} ({counts[o]} {'row' if counts[o] == 1 else 'rows'})" for o in absent[:_SHOW]
+    )
     more = f" and {len(absent) - _SHOW} more" if len(absent) > _SHOW else ""
     return [
         Problem(
