@@ -564,15 +564,12 @@ def _parse_dates(texts: pd.Index, date_format: str | None) -> pd.DatetimeIndex:
     texts = pd.Index([str(t).strip() for t in texts], dtype=object)
     iso = texts.str.extract(_ISO, expand=False)
     days = pd.to_datetime(pd.Index(iso, dtype=object), format="%Y-%m-%d", errors="coerce")
+    values = days.to_numpy(dtype="datetime64[s]").copy()
     if date_format is not None:
-        todo = days.isna()
-        if todo.any():
-            mine = _to_days(texts[todo], date_format)
-            days = days.where(~todo, pd.DatetimeIndex(np.full(len(days), np.datetime64("NaT"))))
-            values = days.to_numpy(dtype="datetime64[s]").copy()
-            values[np.flatnonzero(todo)] = mine.to_numpy(dtype="datetime64[s]")
-            days = pd.DatetimeIndex(values)
-    return pd.DatetimeIndex(days.to_numpy(dtype="datetime64[s]"))
+        todo = np.flatnonzero(np.isnat(values))
+        if len(todo):
+            values[todo] = _to_days(texts[todo], date_format).to_numpy(dtype="datetime64[s]")
+    return pd.DatetimeIndex(values)
 
 
 def _to_days(texts: pd.Index, date_format: str) -> pd.DatetimeIndex:
@@ -603,28 +600,25 @@ def _numbers(
     if series.dtype.kind == "f":
         return series.to_numpy(dtype=np.float64), []
     cells = series.to_numpy(dtype=object)
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64).copy()
     filled = ~pd.isna(cells)
     failed = np.flatnonzero(filled & np.isnan(values))
     if not len(failed):
         return values, []
-    texts = cells[failed]
+    texts = cells[failed].astype(str)
+    # The cells pandas cannot read (1,500.00, $12, 25%) go through the workbook's parser.
     spec = TableSpec("cells", (Column("value", _tables.parse_money),))
     raw = pd.DataFrame({"value": texts.astype(object)}, index=pd.RangeIndex(len(texts)))
     parsed, found = _tables.parse_table(name, raw, spec, dialect)
-    got = parsed["value"].to_numpy(dtype=object)
-    bad: list[int] = []
-    messages: list[str] = []
+    got = pd.to_numeric(parsed["value"], errors="coerce").to_numpy(dtype=np.float64)
+    values[failed] = got
     by_row = {p.row: p.message for p in found if p.row is not None}
-    for i, v in enumerate(got.tolist()):
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            values[failed[i]] = float(v)
-        elif not str(texts[i]).strip():
-            continue  # a blank cell: empty, as a blank is
-        else:
-            bad.append(i)
-            message = by_row.get(i, f"expected a number, got {str(texts[i])[:40]!r}")
-            messages.append(f"{what}: {message}")
+    blank = np.char.strip(texts.astype(str)) == ""
+    bad = np.flatnonzero(np.isnan(got) & ~blank)
+    messages = [
+        f"{what}: " + by_row.get(int(i), f"expected a number, got {texts[i][:40]!r}")
+        for i in bad[:_SHOW].tolist()
+    ]
     problems = [p for p in found if p.row is None]
     problems = [Problem(name, p.message, column=column, note=p.note) for p in problems]
     problems += _cell_problems(
