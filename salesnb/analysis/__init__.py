@@ -1,7 +1,8 @@
 """From a loaded client to each notebook's report, in one call per notebook.
 
 One module per notebook: :mod:`~salesnb.analysis.plan` (01),
-:mod:`~salesnb.analysis.proforma` (02), :mod:`~salesnb.analysis.hiring` (03).
+:mod:`~salesnb.analysis.proforma` (02), :mod:`~salesnb.analysis.hiring` (03),
+:mod:`~salesnb.analysis.indicators` (05).
 Each takes a :class:`~salesnb.io.Client` and plain overrides (``None`` means
 "from the settings") and returns a frozen report whose ``figures()`` are what
 ``figures.json`` holds and whose ``tables()`` are what the notebook shows and
@@ -19,6 +20,7 @@ from salesnb.analysis.hiring import (
     hiring_report,
     hiring_reps,
 )
+from salesnb.analysis.indicators import IndicatorsReport, indicators_report
 from salesnb.analysis.plan import (
     Goals,
     PlanReport,
@@ -32,12 +34,14 @@ from salesnb.analysis.proforma import StressReport, proforma_inputs, stress_repo
 __all__ = [
     "Goals",
     "HiringReport",
+    "IndicatorsReport",
     "PlanReport",
     "StressReport",
     "hiring_assumptions",
     "hiring_objective",
     "hiring_report",
     "hiring_reps",
+    "indicators_report",
     "plan_goals",
     "plan_report",
     "proforma_inputs",

@@ -531,7 +531,9 @@ class FolderCheck:
     @property
     def parts(self) -> dict[str, bool]:
         """Which parts of the report the settings include (empty if they could not be read)."""
-        return parts(self.settings) if self.settings is not None else {}
+        if self.settings is None:
+            return {}
+        return parts(self.settings, self.client.crm if self.client is not None else None)
 
     def summary(self) -> str:
         """One line: ready and with which parts, or how many problems."""

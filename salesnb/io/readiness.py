@@ -29,12 +29,14 @@ __all__ = ["PARTS", "Part", "calculation_problems", "parts", "scenario_problems"
 
 @dataclass(frozen=True)
 class Part:
-    """One part of the report and the settings section it needs (None: always there)."""
+    """One part of the report and the settings section it needs (None: always there),
+    or the CRM tables it needs (every one present: included)."""
 
     key: str
     title: str
     section: str | None
     to_add: str
+    tables: tuple[str, ...] = ()
 
 
 #: The report's parts, in report order.
@@ -53,6 +55,15 @@ PARTS: tuple[Part, ...] = (
         "hiring",
         "add a 'hiring' section to settings.yaml (annual_quota, salary; see the client "
         "template) and an objectives table or a 'plan' section to derive objectives from",
+    ),
+    Part(
+        "indicators",
+        "Leading indicators",
+        None,
+        "add the CRM's activities and opportunities exports (activities.csv, "
+        "opportunities.csv) with the won and lost stages under crm.stages in settings.yaml; "
+        "see the client template",
+        tables=("activities", "opportunities"),
     ),
     Part(
         "assessments",
@@ -78,12 +89,16 @@ PARTS: tuple[Part, ...] = (
 )
 
 
-def parts(settings: Settings) -> dict[str, bool]:
-    """For each part's key, whether the settings include it."""
-    return {
-        part.key: part.section is None or getattr(settings, part.section) is not None
-        for part in PARTS
-    }
+def parts(settings: Settings, crm: Any = None) -> dict[str, bool]:
+    """For each part's key, whether the settings (and, for a part built on CRM exports,
+    the folder's CRM tables ``crm``: None when it has none) include it."""
+    return {part.key: _included(part, settings, crm) for part in PARTS}
+
+
+def _included(part: Part, settings: Settings, crm: Any) -> bool:
+    if part.tables:
+        return crm is not None and all(getattr(crm, t, None) is not None for t in part.tables)
+    return part.section is None or getattr(settings, part.section) is not None
 
 
 def _runs(
@@ -91,7 +106,7 @@ def _runs(
 ) -> list[tuple[str, Callable[[], Any]]]:
     from salesnb.analysis import hiring_report, plan_report, stress_report
 
-    included = parts(client.settings)
+    included = parts(client.settings, client.crm)
     given = {key: dict(overrides.get(key, {})) for key in included}
     runs: list[tuple[str, Callable[[], Any]]] = []
     if included["plan"]:
@@ -99,6 +114,10 @@ def _runs(
     runs.append(("stress_test", lambda: stress_report(client, **given["stress_test"])))
     if included["hiring"]:
         runs.append(("hiring", lambda: hiring_report(client, **given["hiring"])))
+    if included.get("indicators"):
+        from salesnb.analysis.indicators import indicators_report
+
+        runs.append(("indicators", lambda: indicators_report(client, **given["indicators"])))
     if included.get("assessments"):
         from salesnb.analysis.checkup import checkup_report
 

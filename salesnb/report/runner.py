@@ -482,7 +482,7 @@ def _included(
 ) -> tuple[list[Path], dict[str, str]]:
     """The notebooks whose part of the report the client's folder includes, and for
     each part left out, what to add; a notebook asked for by name must be included."""
-    included = parts(client.settings)
+    included = parts(client.settings, client.crm)
     kept = [s for s in sources if included.get(NOTEBOOK_SECTIONS.get(s.name, ""), True)]
     left_out = {p.title: p.to_add for p in PARTS if not included[p.key]}
     if asked and len(kept) < len(sources):
