@@ -332,7 +332,9 @@ table { border-collapse: collapse; font-size: .85rem; }
 th, td { padding: .3rem .55rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 thead th { background: #f0f0f0; font-weight: 600; text-align: center; }
 thead tr.parts th { background: #e2e6ea; }
-tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
+tbody th { text-align: left; font-weight: normal; min-width: 10rem; }
+tbody th, thead tr:last-child th:first-child { position: sticky; left: 0; background: #fff; }
+th small { color: #666; font-size: .75rem; }
 td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.text { text-align: left; }
 td small { display: block; color: #666; font-size: .75rem; }
@@ -341,7 +343,6 @@ td.worst { background: #fbe9e7; }
 tr.failed th, tr.failed td { color: #8a1c1c; }
 tr.failed td.reason { text-align: left; white-space: normal; }
 tr.median th, tr.median td { border-top: 2px solid #999; font-weight: 600; }
-ul.failures li { margin-bottom: .3rem; }
 """
 
 
@@ -366,10 +367,12 @@ def as_html(page: Portfolio) -> str:
         name = esc(row.client)
         if row.state == "written":
             name = f'<a href="../{esc(row.slug)}/report.html">{name}</a>'
+        name = f"{name}<br><small>{esc(row.folder)}</small>"
         if row.state != "written":
             body.append(
-                f'<tr class="failed"><th>{name}<br><small>{esc(row.folder)}</small></th>'
-                f'<td class="reason" colspan="{len(used)}">failed: {esc(row.reason)}</td></tr>'
+                f'<tr class="failed"><th>{name}</th>'
+                f'<td class="reason" colspan="{max(len(used), 1)}">failed: {esc(row.reason)}</td>'
+                "</tr>"
             )
             continue
         cells = []
@@ -390,12 +393,6 @@ def as_html(page: Portfolio) -> str:
         body.append(f"<tr><th>{name}</th>{''.join(cells)}</tr>")
     medians = "".join(f"<td>{esc(_median_text(page, h))}</td>" for h in used)
     body.append(f'<tr class="median"><th>Median</th>{medians}</tr>')
-    failures = ""
-    if failed:
-        items = "".join(
-            f"<li><strong>{esc(r.folder)}</strong>: {esc(r.reason)}</li>" for r in failed
-        )
-        failures = f'<h2>Not reported</h2><ul class="failures">{items}</ul>'
     currencies = sorted({r.currency for r in written if r.currency})
     money_note = (
         " Money is ranked, and its median taken, within each currency."
@@ -403,7 +400,9 @@ def as_html(page: Portfolio) -> str:
         else ""
     )
     lead = (
-        f"{len(written)} of {len(page.rows)} client reports written. Under each figure, the "
+        f"{len(written)} of {len(page.rows)} client reports written"
+        f"{f' ({len(failed)} failed: the reason is on its row)' if failed else ''}. "
+        "Under each figure, the "
         f"client's rank among the clients that have it; the last row is the portfolio's "
         f"median.{money_note}"
     )
@@ -414,7 +413,7 @@ def as_html(page: Portfolio) -> str:
         f'<h1>Portfolio</h1><p class="lead">{esc(lead)}</p>'
         f'<table><thead><tr class="parts"><th></th>{"".join(parts)}</tr>'
         f"<tr><th>Client</th>{''.join(heads)}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>{failures}</body></html>\n"
+        f"<tbody>{''.join(body)}</tbody></table></body></html>\n"
     )
 
 
