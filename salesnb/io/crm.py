@@ -315,14 +315,9 @@ def _read_fast(
     thousands = getattr(dialect, "thousands", None) or None
 
     def dtypes(as_numbers: bool) -> dict[int, Any]:
-        out: dict[int, Any] = {}
-        for j in where.values():
-            if j is None:
-                continue
-            if as_numbers and j in numbers:
-                out[j] = "float64"
-            else:
-                out[j] = object
+        out: dict[int, Any] = dict.fromkeys(range(len(header)), object)
+        for j in numbers if as_numbers else ():
+            out[j] = "float64"
         return out
 
     def read(as_numbers: bool) -> pd.DataFrame:
@@ -331,7 +326,9 @@ def _read_fast(
             sep=delimiter,
             header=None,
             skiprows=skipped + 1,
-            usecols=positions,
+            # Every column, named, and no usecols: with usecols the parser lets a row
+            # with more values than the header through, its values shifted.
+            names=list(range(len(header))),
             dtype=dtypes(as_numbers),
             keep_default_na=False,
             na_values=[""],
@@ -354,6 +351,8 @@ def _read_fast(
         return None  # the table engine says what is wrong, row by row
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame({j: pd.Series([], dtype=object) for j in positions})
+    if not isinstance(frame.index, pd.RangeIndex):  # a first row longer than the header
+        return None
     by_position: dict[int, pd.Series] = {}
     for c, j in where.items():
         if j is not None and j not in by_position:

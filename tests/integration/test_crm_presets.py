@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -100,7 +101,9 @@ class TestPlain:
 
 
 class TestHubspot:
-    SETTINGS = {"files": {"opportunities": "deals.csv", "activities": "activities.csv"}}
+    SETTINGS: ClassVar[dict] = {
+        "files": {"opportunities": "deals.csv", "activities": "activities.csv"}
+    }
 
     def test_fixture(self, tmp_path):
         folder = _folder(
