@@ -721,9 +721,12 @@ def _load_table(
     }
     label = {f: column_of(c) or c for f, c in columns.items()}
     # A field filled from another table by a key (a price list).
+    unfilled: set[str] = set()
     for lk in lookups:
         got, found = _lookup(lk, export, name, column_of, ctx, have)
         problems += found
+        if found:  # the rows it could not fill are said; no follow-on empty cells
+            unfilled.add(lk.field)
         if got is None:
             continue
         current = source.get(lk.field)
@@ -770,7 +773,7 @@ def _load_table(
         problems += found
         if kind == "activity_type":
             value, derived["kind"] = value
-        if f in REQUIRED[table]:
+        if f in REQUIRED[table] and f not in unfilled:
             empty = np.flatnonzero(blank)
             problems += _cell_problems(
                 name,

@@ -88,22 +88,32 @@ class TestReadCrm:
         assert data is None
         text = [str(p) for p in problems]
         assert text == [
-            "opportunities.csv, row 3, column 'stage': unknown stage 'Won it' (rows 3, 4): add "
-            "it under crm.stages in settings.yaml, in its place in the order, e.g. - {name: "
-            "Won it, status: won} (status open, won or lost; the stages now: Qualify, Propose, "
-            "Closed Won, Closed Lost)",
+            (
+                "opportunities.csv, row 3, column 'stage': unknown stage 'Won it' (rows 3, 4): add "
+                "it under crm.stages in settings.yaml, in its place in the order, e.g. - {name: "
+                "Won it, status: won} (status open, won or lost; the stages now: Qualify, Propose, "
+                "Closed Won, Closed Lost)"
+            ),
             "opportunities.csv, row 3, column 'amount': amount: expected a number, got 'lots'",
-            "opportunities.csv, row 3, column 'created': '2024-13-02' is not a date in ISO form "
-            "(2024-03-05, or 2024-03-05T10:00:00Z): set crm.date_format to the form the export "
-            "writes (strftime codes, such as '%m/%d/%Y')",
-            "opportunities.csv, row 4, column 'id': id 'A1' is also on row 2: each record once "
-            "(is this the same record twice?)",
-            "opportunities.csv, row 4, column 'close': closes on 2024-01-15, before it was "
-            "created on 2024-02-01",
-            "activities.csv, row 2, column 'type': unknown activity type 'Zoom' (row 2): add it "
-            "under crm.activity_types in settings.yaml with the kind it counts as, e.g. {Zoom: "
-            "call} (the kinds: new_prospect_call, face_to_face, presales_call, discovery_call, "
-            "demo, executive_presentation, call, email, meeting, task, other)",
+            (
+                "opportunities.csv, row 3, column 'created': '2024-13-02' is not a date in ISO form "
+                "(2024-03-05, or 2024-03-05T10:00:00Z): set crm.date_format to the form the export "
+                "writes (strftime codes, such as '%m/%d/%Y')"
+            ),
+            (
+                "opportunities.csv, row 4, column 'id': id 'A1' is also on row 2: each record once "
+                "(is this the same record twice?)"
+            ),
+            (
+                "opportunities.csv, row 4, column 'close': closes on 2024-01-15, before it was "
+                "created on 2024-02-01"
+            ),
+            (
+                "activities.csv, row 2, column 'type': unknown activity type 'Zoom' (row 2): add it "
+                "under crm.activity_types in settings.yaml with the kind it counts as, e.g. {Zoom: "
+                "call} (the kinds: new_prospect_call, face_to_face, presales_call, discovery_call, "
+                "demo, executive_presentation, call, email, meeting, task, other)"
+            ),
         ]
 
     def test_missing_required_column(self, tmp_path):
@@ -173,8 +183,10 @@ class TestReadCrm:
         write(tmp_path, "activities.csv", "owner,date,type\nAna,2024-03-04,call\n")
         _, problems = load(tmp_path, settings(files={"opportunities": "deals.csv"}))
         assert [str(p) for p in problems] == [
-            "settings.yaml, column 'crm.files.opportunities': names the file 'deals.csv' for "
-            "the opportunities table, which is not in the client folder"
+            (
+                "settings.yaml, column 'crm.files.opportunities': names the file 'deals.csv' for "
+                "the opportunities table, which is not in the client folder"
+            )
         ]
 
     def test_previous_needs_its_date(self, tmp_path):
@@ -193,7 +205,11 @@ class TestReadCrm:
         assert any("Windows-1252" in p.message for p in problems)
 
     def test_row_with_too_many_values(self, tmp_path):
-        write(tmp_path, "opportunities.csv", HEADER + "A1,Ana,Qualify,1,2024-01-02,\nA2,Ana,Qualify,1,500,2024-01-02,2024-03-01\n")
+        write(
+            tmp_path,
+            "opportunities.csv",
+            HEADER + "A1,Ana,Qualify,1,2024-01-02,\nA2,Ana,Qualify,1,500,2024-01-02,2024-03-01\n",
+        )
         _, problems = load(tmp_path)
         assert problems[0].row == 3 and "has 7 values where the header has 6" in problems[0].message
 
@@ -264,10 +280,11 @@ class TestMappingKeys:
         }
         _, problems = load(tmp_path, settings(lookups=[lookup]))
         assert [str(p) for p in problems] == [
-            "opportunities.csv, row 2, column 'Product': 'Gold' (row 2) is not in "
-            "price_list.csv's product column: its amount is unknown",
-            "opportunities.csv, row 2, column 'Product (for amount)': empty cell: the amount field needs a value",
-        ] or [p.row for p in problems] == [2, 2]
+            (
+                "opportunities.csv, row 2, column 'Product': 'Gold' (row 2) is not in "
+                "price_list.csv's product column: its amount is unknown"
+            ),
+        ]
 
     def test_fallbacks(self, tmp_path):
         write(
