@@ -452,10 +452,12 @@ class IndicatorsReport:
         return Table(frame, percent_columns=("Fall",), text_columns=tuple(frame.columns[1:]))
 
     def tables(self) -> dict[str, Table]:
+        """The section's tables; the falling indicators only when one is falling."""
+        falling = {"Falling indicators": self.warnings_table()} if self.warnings else {}
         return {
             "Lead by indicator": self.leads_table(),
             "Bookings forecast": self.forecast_table(),
-            "Falling indicators": self.warnings_table(),
+            **falling,
             "Activity by rep": self.reps_table(),
             "Monthly activity": self.monthly_table(),
             "Weekly activity": self.weekly_table(),
