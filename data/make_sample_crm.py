@@ -204,6 +204,12 @@ LEAD_ECONOMICS = {
     "Partner referral": (0.45, 320.0),
     "Outbound": (0.22, 150.0),
 }
+LEAD_BASE = {  # spend each month whatever the leads: site, sponsorships, programme, tools
+    "Web": 900.0,
+    "Events": 400.0,
+    "Partner referral": 250.0,
+    "Outbound": 700.0,
+}
 EVENT_MONTHS = (3, 4, 9, 10)
 
 CONSULTANTS = {  # name: standard rate in 2025 (5% higher from 2026)
@@ -800,10 +806,8 @@ def _lead_spend(rng, opportunities: pd.DataFrame) -> pd.DataFrame:
         for month in months:
             count = int(opps.get((source, month), 0))
             leads = count / conversion * math.exp(rng.normal(0.0, 0.15))
-            leads = max(count, round(leads))
-            spend = leads * cost * math.exp(rng.normal(0.0, 0.10))
-            if source == "Events" and month.month not in EVENT_MONTHS:
-                spend += 400.0  # sponsorships and small local events
+            leads = max(count, round(leads)) if count else int(rng.poisson(3))
+            spend = LEAD_BASE[source] + leads * cost * math.exp(rng.normal(0.0, 0.10))
             rows.append((source, str(month), round(spend, 2), leads))
     frame = pd.DataFrame(rows, columns=["source", "month", "spend", "leads"])
     return frame.sort_values(["month", "source"]).reset_index(drop=True)
