@@ -20,8 +20,8 @@ What the data follows from the folder
 - Won deals of each month of 2026 add up to ``plan.new_business_share`` (0.60) of
   that month's ``actuals.csv`` revenue, within a deal's size (the rest of the
   revenue renews without a rep). 2025 follows the same months a tenth lower. A
-  rep's share of a month follows a weight (Elena Sorensen strongest, Hannah Brooks
-  half a rep) times the plan's ramp by month of tenure, so Grace Liu's first won
+  won deal goes to a rep by weight (Elena Sorensen strongest; Hannah Brooks as
+  many deals as a rep, half the size) times the plan's ramp by month of tenure, so Grace Liu's first won
   deals arrive in November 2026.
 - Close dates fall on working days, heavier towards the end of a month and much
   heavier in the last days of a quarter, December the heaviest (as the actuals).
@@ -29,24 +29,26 @@ What the data follows from the folder
 What is planted, and why
 ------------------------
 - **Deal sizes and margins by stream**: lognormal (right-skewed) amounts with the
-  won average near ``plan.average_deal`` (28,000): hardware and licences larger
-  (median about 30,000) at the settings' low margin (about 18%), professional
-  services smaller (about 17,000, margin about 52%), managed services about
-  24,000 (about 62%), support contracts about 9,000 (about 78%). ``margin`` is
-  the deal's gross-margin money. Hannah Brooks sells deals about half the size.
-- **Win rates by count** near ``plan.win_rate`` (0.30): Elena 0.34, Tomás 0.30,
-  Hannah 0.28, Grace 0.24 (lost deals are drawn per rep and month from the won
-  ones). Cycles (created to close) are 30-180 days (1-6 months), hardware and
+  won average near ``plan.average_deal`` (28,000; 29,941 as generated, median
+  22,050): hardware and licences larger (won median 32,225) at the settings' low
+  margin (about 18%), professional services smaller (20,600, margin about 52%),
+  managed services 23,900 (about 62%), support contracts 11,325 (about 78%).
+  ``margin`` is the deal's gross-margin money; ``stream`` names the offer's
+  revenue stream (an extra column). Hannah Brooks sells deals about half the size.
+- **Win rates by count** near ``plan.win_rate`` (0.30; 0.293 as generated): lost
+  deals are drawn per rep and month from the won ones at odds set by each rep's
+  rate (Elena 0.33, Tomás 0.29, Hannah 0.28, Grace 0.24). Cycles (created to close) are 30-180 days (1-6 months), hardware and
   support shorter, managed services longer.
-- **Open pipeline** at the as-of date: about 75 deals, expected to close 3-120
-  days after 2027-01-08, later stages nearer their close, each with a forecast
+- **Open pipeline** at the as-of date: 75 deals (2.14 million), expected to close
+  3-120 days after 2027-01-08, later stages nearer their close, each with a forecast
   category (Pipeline, Best Case, Commit; some Omitted).
 - **History and slippage**: ``opportunity_history.csv`` holds one row per change
   of stage, amount or close date (each row the deal's state from that day on).
   About a third of the deals have their close date pushed once or twice, some
   pulled in, a quarter change amount. Ten deals open on both snapshots had a
-  December 2026 close date on 2026-12-08 and now close in 2027: the slipped deals
-  a pipeline-flow view lists. Both snapshots are read off that history, so the
+  December 2026 close date on 2026-12-08 and now close in 2027 (the slipped deals
+  a pipeline-flow view lists); six more changed amount and three were pulled in
+  between the two dates. Both snapshots are read off that history, so the
   three files agree.
 - **Forecasts**: each rep's forecast for a month, submitted at its start. Tomás
   Aguilar sandbags (about 28% under his actual, every month), Hannah Brooks
@@ -55,8 +57,9 @@ What is planted, and why
   Poisson(base x working days / 5 + 1.6 x sqrt(won amount of week w + 9 / 10,000)),
   so discovery calls lead won bookings by 9 weeks: on the weekly series of the
   whole team, differenced, the cross-correlation of discovery calls with bookings
-  peaks at lag 9 among lags 0-13. Demos carry the same lag with a third of the
-  weight (a weaker lead). Emails are Poisson noise with no lead. For the weeks
+  is 0.62 at lag 9 and at most 0.20 at any other lag of 0-13. Demos carry the same
+  lag with weight 0.9 on a smaller base (0.43 at lag 9, a weaker lead). Emails are
+  Poisson noise with no lead (no lag above 0.16). For the weeks
   whose bookings lie after the as-of date, the open pipeline's expected bookings
   (amount x stage probability by expected close week) stand in.
   Tomás Aguilar's new-prospect calls fall from about 12 to about 6 a week over the
@@ -66,15 +69,19 @@ What is planted, and why
   Partner referral, Outbound); every lead count is at least the opportunities that
   source created that month. Events are heavy in March-April and September-October.
   Deals with existing customers come from the source "Existing customer" (no spend).
+  Cost per lead: Web about 107, Outbound 188, Events 286, Partner referral 341.
 - **Receivables**: one invoice per won deal, issued at close, paid 20-75 days
-  later (amount-weighted mean about 47 days); invoices not yet due to be paid by
-  2027-01-08 are unpaid. With December's heavy sales open, the balance-based DSO
-  on 2027-01-08 lands a little above the settings' goal of 45 days.
+  later (amount-weighted mean 48 days); invoices not yet paid by 2027-01-08 are
+  unpaid (15, 452,550). With December's heavy sales open, the balance-based DSO
+  on 2027-01-08 (open balance / the last 90 days' invoices x 90) is 52 days, a
+  little above the settings' goal of 45.
 - **Consultant hours**: weekly hours of five delivery consultants of the
   professional-services team (not on the sales roster, which lists only the
   leadership and the sales team): about 40 hours available in a full week,
-  billable about 28-32, billed a little below billable, standard rates of 150-180
-  (5% higher from 2026), and the contracted hours not yet worked (the backlog).
+  billable about 28-32 (utilization 0.75), billed a little below billable
+  (realization 0.92, blended rate 166), standard rates of 150-180 (5% higher from
+  2026), and the contracted hours not yet worked (about 170 each, near a 30-day
+  backlog at 6 billable hours a day).
 """
 
 from __future__ import annotations
