@@ -515,7 +515,10 @@ class IndicatorsReport:
     def forecast_text(self, currency: str) -> str:
         """The 60-day forecast and what the backtest says of it, plainly."""
         f, t = self.forecast, self.forecast.backtest
-        window = f"{f.first_week:%d %B} to {f.last_day:%d %B %Y}"
+        window = (
+            f"the {f.horizon_weeks} weeks from the week of {f.first_week:%d %B} to "
+            f"{f.last_day:%d %B %Y}"
+        )
         span = f"{money(f.low, currency)} to {money(f.high, currency)}"
         if f.method == "indicators":
             names = ", ".join(
@@ -773,13 +776,15 @@ def executive_items(
     span = f"{money(fc['low'], currency)} to {money(fc['high'], currency)}"
     if fc["method"] == "indicators":
         said = (
-            f"{_capital(booked)} expected from {start:%d %b} to {end:%d %b %Y}, forecast "
+            f"{_capital(booked)} expected in the 9 weeks from the week of {start:%d %b} to "
+            f"{end:%d %b %Y}, forecast "
             f"from the activities ({fc['interval']:.0%} range {span}); they beat the last "
             "13 weeks' average in the backtest."
         )
     else:
         said = (
-            f"{_capital(booked)} expected from {start:%d %b} to {end:%d %b %Y} if the last "
+            f"{_capital(booked)} expected in the 9 weeks from the week of {start:%d %b} to "
+            f"{end:%d %b %Y} if the last "
             f"13 weeks' average holds ({fc['interval']:.0%} range {span}): the activities do "
             "not forecast better than that average."
         )
