@@ -45,9 +45,9 @@ What is planted, and why
 - **History and slippage**: ``opportunity_history.csv`` holds one row per change
   of stage, amount or close date (each row the deal's state from that day on).
   About a third of the deals have their close date pushed once or twice, some
-  pulled in, a quarter change amount. Ten planted deals (fifteen in all) open on both snapshots had a
-  December 2026 close date on 2026-12-08 and now close in 2027 (the slipped deals
-  a pipeline-flow view lists); six more changed amount and three were pulled in
+  pulled in, a quarter change amount. Ten planted deals (fifteen in all) open on
+  both snapshots had a December 2026 close date on 2026-12-08 and now close in
+  2027 (the slipped deals a pipeline-flow view lists); six more changed amount and three were pulled in
   between the two dates. Both snapshots are read off that history, so the
   three files agree.
 - **Forecasts**: each rep's forecast for a month, submitted at its start. Tomás
