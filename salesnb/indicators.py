@@ -735,6 +735,7 @@ def cross_correlations(
 def _granger_p(x: np.ndarray, y: np.ndarray, lag: int, how: str) -> float:
     """The p-value of the F test that ``x``'s past up to ``lag`` weeks adds to ``y``'s
     (both made stationary the way the search made them)."""
+    from statsmodels.tools.sm_exceptions import InfeasibleTestError
     from statsmodels.tsa.stattools import grangercausalitytests
 
     if lag < 1:
@@ -744,6 +745,8 @@ def _granger_p(x: np.ndarray, y: np.ndarray, lag: int, how: str) -> float:
     try:
         result = grangercausalitytests(data, maxlag=[lag])
     except ValueError:  # too few weeks for that many lags
+        return math.nan
+    except InfeasibleTestError:  # a lagged column never varies (activity only at the end)
         return math.nan
     return float(result[lag][0]["ssr_ftest"][1])
 

@@ -361,6 +361,17 @@ class TestLeadLags:
         with pytest.raises(InputError, match="never vary"):
             lead_lags(counts, pd.Series(5_000.0, counts.index))
 
+    def test_a_granger_test_that_cannot_be_computed_is_not_reported(self):
+        """A rep who logged the activity only in the last week: once differenced, every
+        lagged column of the Granger test is zero; the p-value is NaN, not an error."""
+        from salesnb.indicators import _granger_p
+
+        calls = np.zeros(60)
+        calls[-1] = 3
+        booked = np.zeros(60)
+        booked[30] = 10.0
+        assert np.isnan(_granger_p(calls, booked, 2, "difference"))
+
 
 # ----------------------------------------------------------------------------
 # backtest and forecast_bookings
