@@ -363,3 +363,27 @@ def test_the_people_parts_sentences_are_written_to_the_client(index):
     report = _people_reports("cedar-ridge")[index]
     assert sentence_methods(report)
     assert _offences_in(report_texts(report, "USD")) == []
+
+
+# -- the leading indicators ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["cedar-ridge", "juniper-forge"])
+def test_the_leading_indicators_sentences_are_written_to_the_client(name):
+    from salesnb.analysis.indicators import indicators_report
+    from salesnb.io import load_client
+
+    folder = (
+        paths.SAMPLE_CLIENT if name == "cedar-ridge" else Path(__file__).parents[1] / "data" / name
+    )
+    c = load_client(folder)
+    currency = c.settings.client.currency
+    report = indicators_report(c)
+    assert {"forecast_text", "leads_text", "warnings_text", "heading_summary"} <= set(
+        sentence_methods(report)
+    )
+    views = [report.view(k) for k in report.kinds]
+    views += [report.view(report.kinds[0], rep=rep, lag=3) for rep in report.reps]
+    words = [w for v in views for w in words_of(v.panel_summary(currency))]
+    assert _offences_in(report_texts(report, currency)) == []
+    assert [found for w in words for found in offences(w)] == []
