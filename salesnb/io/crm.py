@@ -71,6 +71,8 @@ SETTINGS = "settings.yaml"
 _SHOW = 10
 #: Rows named for one unknown value.
 _SHOW_ROWS = 5
+#: Rows read first to see which columns hold few distinct values.
+_SAMPLE_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -314,13 +316,15 @@ def _read_fast(
     decimal = getattr(dialect, "decimal", None) or "."
     thousands = getattr(dialect, "thousands", None) or None
 
-    def dtypes(as_numbers: bool) -> dict[int, Any]:
+    def dtypes(as_numbers: bool, few: Collection[int]) -> dict[int, Any]:
         out: dict[int, Any] = dict.fromkeys(range(len(header)), object)
+        for j in few:
+            out[j] = "category"
         for j in numbers if as_numbers else ():
             out[j] = "float64"
         return out
 
-    def read(as_numbers: bool) -> pd.DataFrame:
+    def read(as_numbers: bool, few: Collection[int] = (), rows: int | None = None) -> pd.DataFrame:
         return pd.read_csv(
             path,
             sep=delimiter,
@@ -329,7 +333,8 @@ def _read_fast(
             # Every column, named, and no usecols: with usecols the parser lets a row
             # with more values than the header through, its values shifted.
             names=list(range(len(header))),
-            dtype=dtypes(as_numbers),
+            dtype=dtypes(as_numbers, few),
+            nrows=rows,
             keep_default_na=False,
             na_values=[""],
             skip_blank_lines=False,
@@ -341,12 +346,23 @@ def _read_fast(
         )
 
     try:
+        # The parser builds a categorical fast when a column holds few distinct values
+        # (owners, stages, days), slowly when it holds many (timestamps, account names):
+        # the first rows tell which; the others are factorized after reading.
+        sample = read(False, rows=_SAMPLE_ROWS)
+        few = {
+            j
+            for c, j in where.items()
+            if j is not None
+            and columns[c] in _CATEGORICAL
+            and sample[j].nunique() <= max(50, len(sample) // 50)
+        }
         try:
-            frame = read(bool(numbers))
+            frame = read(bool(numbers), few)
         except ValueError:  # a money cell the parser cannot read: read them as text
             if not numbers:
                 raise
-            frame = read(False)
+            frame = read(False, few)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
         return None  # the table engine says what is wrong, row by row
     except pd.errors.EmptyDataError:
@@ -357,7 +373,9 @@ def _read_fast(
     for c, j in where.items():
         if j is not None and j not in by_position:
             column = frame.pop(j)  # each column freed as soon as it is converted
-            by_position[j] = _factorized(column) if columns[c] in _CATEGORICAL else column
+            if columns[c] in _CATEGORICAL and not isinstance(column.dtype, pd.CategoricalDtype):
+                column = _factorized(column)
+            by_position[j] = column
     cells = {c: by_position[j] for c, j in where.items() if j is not None}
     rows = np.arange(len(by_position[positions[0]]), dtype=np.int64) + (skipped + 2)
     export = _Export(name, header, cells, rows)
@@ -762,7 +780,9 @@ def _load_table(
                 missing.add(f)
             out[f] = _empty(kind, n)
             if kind == "activity_type":
-                derived["kind"] = pd.Categorical([None] * n, categories=list(KINDS))
+                derived["kind"] = pd.Categorical.from_codes(
+                    np.full(n, -1, dtype=np.int8), categories=list(KINDS)
+                )
             continue
         blank = (
             _clean_categories(series).isna()
@@ -888,9 +908,9 @@ def _empty(kind: str, n: int) -> Any:
         return pd.Series(np.full(n, np.datetime64("NaT", "s")))
     if kind == "month":
         return pd.Series(pd.PeriodIndex([pd.NaT] * n, freq="M"))
-    if kind in _CATEGORICAL or kind in ("owner", "account"):
-        return pd.Series(pd.Categorical([None] * n))
-    return pd.Series([None] * n, dtype=object)
+    if kind in _CATEGORICAL:
+        return pd.Series(pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=[]))
+    return pd.Series(np.full(n, None, dtype=object))
 
 
 def _mapped(
