@@ -264,6 +264,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if any(result.scenario is not None for result in batch.done):
         for page in compared:
             print(f"  the base case beside its scenarios: {page}")
+    if batch.portfolio is not None:
+        print(f"the portfolio page: {batch.portfolio / 'portfolio.html'}")
     if args.all or len(folders) > 1:
         failed = len(batch.failed)
         print(
@@ -272,8 +274,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
         )
         for name, reason in batch.reasons.items():
             print(f"  {name}: {reason}")
-    if batch.portfolio is not None:
-        print(f"the portfolio: {batch.portfolio / 'portfolio.html'}")
     return 0 if batch.ok else 1
 
 

@@ -330,7 +330,7 @@ def test_batch_reports_the_good_clients_and_names_the_broken_one(tmp_path, capsy
     )
     captured = capsys.readouterr()
     assert status == 1
-    assert sorted(p.name for p in out.iterdir()) == ["north-star", "south-ridge"]
+    assert sorted(p.name for p in out.iterdir()) == ["north-star", "portfolio", "south-ridge"]
     for slug in ("north-star", "south-ridge"):
         assert (out / slug / "report.html").is_file()
         assert (out / slug / "figures.json").is_file()
@@ -349,7 +349,9 @@ def test_batch_never_writes_two_clients_to_one_folder(tmp_path, capsys, monkeypa
     _rename_client(_copy_sample(parent, "acme-co"), "Acme Co (the other one)")
     out = tmp_path / "out"
 
-    status = main(["report", str(parent), "--all", "--out", str(out), "--no-pdf", "-q"])
+    status = main(
+        ["report", str(parent), "--all", "--workers", "0", "--out", str(out), "--no-pdf", "-q"]
+    )
     written = re.findall(r"(?m)^.*: report written to (.+)$", capsys.readouterr().out)
     assert len(set(written)) == len(written), f"one folder claimed by two reports: {written}"
     assert status == 1 or len(written) == 2

@@ -414,7 +414,18 @@ def test_a_batch_ends_with_each_failed_client_and_why(
     for name in ("alpha", "broken", "north", "south"):
         shutil.copytree(SAMPLE, parent / name)
     out = tmp_path / "out"
-    command = ["report", str(parent), "--all", "--out", str(out), "--no-pdf", "-q"]
+    # in this process (--workers 0), where the stand-in notebooks reach
+    command = [
+        "report",
+        str(parent),
+        "--all",
+        "--workers",
+        "0",
+        "--out",
+        str(out),
+        "--no-pdf",
+        "-q",
+    ]
     assert main([*command, *ONLY_STRESS_TEST]) == 0, capsys.readouterr().err
     capsys.readouterr()
     alpha_before, broken_before = _files(out / "alpha"), _files(out / "broken")
@@ -439,5 +450,5 @@ def test_a_batch_ends_with_each_failed_client_and_why(
     assert (out / "north" / "report.html").is_file() and (out / "south" / "report.html").is_file()
     assert _files(out / "alpha") == alpha_before
     assert _files(out / "broken") == broken_before
-    assert _listing(out) == ["alpha", "alpha.failed", "broken", "north", "south"]
+    assert _listing(out) == ["alpha", "alpha.failed", "broken", "north", "portfolio", "south"]
     assert _listing(temp) == []
