@@ -2,6 +2,7 @@
 
 One module per notebook: :mod:`~salesnb.analysis.plan` (01),
 :mod:`~salesnb.analysis.proforma` (02), :mod:`~salesnb.analysis.hiring` (03),
+:mod:`~salesnb.analysis.dashboard` (04),
 :mod:`~salesnb.analysis.indicators` (05).
 Each takes a :class:`~salesnb.io.Client` and plain overrides (``None`` means
 "from the settings") and returns a frozen report whose ``figures()`` are what
@@ -13,6 +14,7 @@ pro forma; each is worked out once per report and may be passed along.
 
 from __future__ import annotations
 
+from salesnb.analysis.dashboard import DashboardReport, dashboard_report
 from salesnb.analysis.hiring import (
     HiringReport,
     hiring_assumptions,
@@ -32,11 +34,13 @@ from salesnb.analysis.plan import (
 from salesnb.analysis.proforma import StressReport, proforma_inputs, stress_report
 
 __all__ = [
+    "DashboardReport",
     "Goals",
     "HiringReport",
     "IndicatorsReport",
     "PlanReport",
     "StressReport",
+    "dashboard_report",
     "hiring_assumptions",
     "hiring_objective",
     "hiring_report",
