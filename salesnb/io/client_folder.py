@@ -499,8 +499,13 @@ def _read(folder: Path) -> FolderCheck:
             tables[key] = frame
     problems += _check_tables(tables, names)
     rough = settings if settings is not None else rough_settings(folder / SETTINGS_FILE)
-    crm, crm_problems = _read_crm(folder, rough, tables.get("roster"))
-    problems += crm_problems
+    # The CRM exports are read by the crm section: when settings.yaml cannot be read in
+    # full, only by a crm section that is itself sound.
+    if settings is not None or (rough is not None and rough.crm is not None):
+        crm, crm_problems = _read_crm(folder, rough, tables.get("roster"))
+        problems += crm_problems
+    else:
+        crm = None
     if rough is not None:  # with bad settings, the rules of the settings that are fine
         problems += _check_cross(rough, tables, names)
     notes = [p for p in problems if p.note]
