@@ -153,6 +153,7 @@ __all__ = [
     "dashboard_report",
     "executive_items",
     "not_available_text",
+    "view",
 ]
 
 #: The dashboard's windows, in the order a manager reads them: each period to date,
@@ -207,6 +208,28 @@ def not_available_text(result: object) -> str:
     """
     text = str(result)
     return text[:1].upper() + text[1:]
+
+
+class Sentence(str):
+    """A sentence a report shows as text (Markdown) where a table would stand."""
+
+    __slots__ = ()
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def view(result: object, currency: str) -> object:
+    """What a report shows for a table or figure: the table formatted, or its sentence.
+
+    >>> print(view(NotAvailable(needs=("margin",), table="opportunities"), "USD"))
+    Not available: needs margin (opportunities)
+    """
+    if isinstance(result, Table):
+        return result.formatted(currency)
+    if not available(result):
+        return Sentence(not_available_text(result))
+    return result
 
 
 def _number(value: object) -> float | None:

@@ -57,6 +57,14 @@ PARTS: tuple[Part, ...] = (
         "template) and an objectives table or a 'plan' section to derive objectives from",
     ),
     Part(
+        "dashboard",
+        "Sales dashboard",
+        None,
+        "add the CRM's opportunities export (opportunities.csv) with its stages under "
+        "crm.stages in settings.yaml; see the client template",
+        tables=("opportunities",),
+    ),
+    Part(
         "indicators",
         "Leading indicators",
         None,
@@ -114,6 +122,10 @@ def _runs(
     runs.append(("stress_test", lambda: stress_report(client, **given["stress_test"])))
     if included["hiring"]:
         runs.append(("hiring", lambda: hiring_report(client, **given["hiring"])))
+    if included.get("dashboard"):
+        from salesnb.analysis.dashboard import dashboard_report
+
+        runs.append(("dashboard", lambda: dashboard_report(client, **given["dashboard"])))
     if included.get("indicators"):
         from salesnb.analysis.indicators import indicators_report
 

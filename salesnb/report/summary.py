@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from salesnb.analysis import checkup, hiring, indicators, plan, proforma, scorecard, training
+from salesnb.analysis import (
+    checkup,
+    dashboard,
+    hiring,
+    indicators,
+    plan,
+    proforma,
+    scorecard,
+    training,
+)
 
 __all__ = [
     "SECTIONS",
@@ -34,6 +43,7 @@ SECTIONS: tuple[tuple[str, str, Callable[..., list[tuple[str, str, str]]]], ...]
     ("proforma", "The stress test: sales under plan", proforma.executive_items),
     ("plan", "The annual sales plan", plan.executive_items),
     ("hiring", "The hiring timeline", hiring.executive_items),
+    ("dashboard", "The sales dashboard", dashboard.executive_items),
     ("indicators", "The leading indicators", indicators.executive_items),
     ("checkup", "The sales manager's checkup", checkup.executive_items),
     ("scorecard", "The recruiting scorecard", scorecard.executive_items),

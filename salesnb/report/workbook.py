@@ -78,6 +78,7 @@ SECTION_TITLES = {
     "plan": "Annual sales plan",
     "proforma": "Pro forma and stress test",
     "hiring": "Hiring timeline",
+    "dashboard": "Sales dashboard",
 }
 
 #: The recorded pro forma tables the live model is checked against.

@@ -39,9 +39,15 @@ def _drop_section(path: Path, section: str) -> None:
     path.write_text("\n".join(lines[:start] + lines[end:]) + "\n", encoding="utf-8")
 
 
-#: The sample's checkup, scorecard and training plan, and its leading indicators (from its
-#: CRM exports), included with or without the others.
-PEOPLE = {"assessments": True, "scorecard": True, "training": True, "indicators": True}
+#: The sample's checkup, scorecard and training plan, and its dashboard and leading
+#: indicators (from its CRM exports), included with or without the others.
+PEOPLE = {
+    "assessments": True,
+    "scorecard": True,
+    "training": True,
+    "dashboard": True,
+    "indicators": True,
+}
 
 
 class TestParts:
@@ -51,7 +57,7 @@ class TestParts:
         assert check.parts == {p.key: True for p in PARTS}
         assert check.summary() == (
             "cedar-ridge: ready (annual sales plan, pro forma and stress test, hiring timeline, "
-            "leading indicators, sales management checkup, recruiting scorecard, training plan and operating rhythm)"
+            "sales dashboard, leading indicators, sales management checkup, recruiting scorecard, training plan and operating rhythm)"
         )
 
     def test_no_hiring_section_leaves_the_timeline_out_and_says_what_to_add(self, folder):
