@@ -730,7 +730,7 @@ def billion_laughs() -> str:
 
 def test_the_alias_bomb_is_refused_quickly_in_little_memory(tmp_path):
     path = write(tmp_path, billion_laughs())
-    assert path.stat().st_size < 10_000
+    assert path.stat().st_size < 20_000  # a small file: the sample's settings and nine lines
     script = textwrap.dedent(
         """
         import resource, sys
