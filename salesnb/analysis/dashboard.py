@@ -201,12 +201,15 @@ _YEAR = pd.Timedelta(days=364)
 
 
 def not_available_text(result: object) -> str:
-    """The sentence a figure whose input is absent shows: ``Not available: needs ...``.
+    """The sentence a figure whose input is absent shows: ``Not available: needs ...``,
+    the field and table names in words.
 
-    >>> not_available_text(NotAvailable(needs=("margin",), table="opportunities"))
-    'Not available: needs margin (opportunities)'
+    >>> not_available_text(NotAvailable(needs=("account_type",), table="opportunities"))
+    'Not available: needs account type (opportunities)'
+    >>> not_available_text(NotAvailable(needs=("lead_spend",), table="lead_spend", table_missing=True))
+    'Not available: needs the lead spend table'
     """
-    text = str(result)
+    text = str(result).replace("_", " ")
     return text[:1].upper() + text[1:]
 
 
@@ -1415,6 +1418,24 @@ class DashboardReport:
             "therefore needs a pipeline of quota / closing ratio at its start, and quota / cohort win "
             "rate created in it."
         )
+
+    def dso_summary(self, currency: str) -> dict[str, str]:
+        """Days sales outstanding against its goal, with what is owed."""
+        d = self.dso
+        if not available(d):
+            return {"Days sales outstanding": not_available_text(d)}
+        rows = {
+            "Days sales outstanding": _days(d.dso, " days"),
+            "Goal": "none set" if d.goal is None else _days(d.goal, " days"),
+            "Owed by customers": f"{money(d.open_receivables, currency)} in {d.open_invoices} invoices",
+            f"Invoiced in the last {d.days} days": money(d.invoiced, currency),
+        }
+        over = _number(d.over_goal)
+        if over is not None:
+            rows["Against the goal"] = (
+                f"{over:.0f} days slower than the goal" if over > 0 else "within the goal"
+            )
+        return rows
 
     def notes_text(self) -> str:
         return " ".join(self.notes)
