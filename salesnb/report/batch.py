@@ -704,7 +704,8 @@ def _cluster(workers: int | None, scheduler: str | None) -> Iterator[Any]:
             n_workers=workers or cores(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
             silence_logs=logging.ERROR,
         )
     finally:

@@ -35,7 +35,11 @@ def cluster():
     """A local cluster of two single-threaded worker processes, and its client."""
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
         ) as made,
         distributed.Client(made, set_as_default=False) as client,
     ):
