@@ -1753,7 +1753,9 @@ def dashboard_report(client: Client, *, as_of: object = None) -> DashboardReport
         from salesnb.analysis.plan import plan_report
 
         plan_quotas = plan_report(client).monthly_quotas
-    dates = [opps["created"].min(), opps["close"].min(), day]
+    # every month of the data and of the windows (the last year may start before the deals)
+    earliest = _periods(day, fy)[-1].start
+    dates = [opps["created"].min(), opps["close"].min(), earliest]
     first = min(x for x in dates if not pd.isna(x)).to_period("M")
     last = day.to_period("M") + 4
     if plan_quotas is not None and len(plan_quotas.index):
@@ -2004,7 +2006,7 @@ def _flow(
                 ),
                 "history",
             )
-    return NotAvailable(("opportunities_previous or opportunity_history",), "", True), ""
+    return NotAvailable(("an earlier export of the opportunities or their stage history",)), ""
 
 
 # ----------------------------------------------------------------------------
