@@ -387,3 +387,52 @@ def test_the_leading_indicators_sentences_are_written_to_the_client(name):
     words = [w for v in views for w in words_of(v.panel_summary(currency))]
     assert _offences_in(report_texts(report, currency)) == []
     assert [found for w in words for found in offences(w)] == []
+
+
+# -- the sales dashboard -------------------------------------------------------------
+
+
+def test_the_dashboards_sentences_are_written_to_the_client(tmp_path):
+    """The sample's dashboard, its period summaries for every window and rep, and a sparse
+    export whose figures say what they need."""
+    import shutil
+
+    from salesnb.analysis.dashboard import PERIODS, dashboard_report, view
+    from salesnb.io import load_client
+
+    report = dashboard_report(load_client(paths.SAMPLE_CLIENT))
+    assert {"weakest_text", "coverage_text", "heading_summary", "executive_items"} <= {
+        *sentence_methods(report),
+        *sentence_functions(report),
+    }
+    words = [
+        w
+        for key, *_ in PERIODS
+        for rep in (None, *report.reps)
+        for w in words_of(report.period_summary("USD", key, rep))
+    ]
+    assert _offences_in(report_texts(report, "USD")) == []
+    assert [found for w in words for found in offences(w)] == []
+
+    folder = tmp_path / "harbour-point"
+    shutil.copytree(Path(__file__).parents[1] / "data" / "harbour-point", folder)
+    (folder / "opportunities.csv").write_text(
+        "id,owner,stage,amount,created,close\nH1,Sam Okafor,Won,100,2027-05-01,2027-06-10\n",
+        encoding="utf-8",
+    )
+    settings = folder / "settings.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        + "\ncrm:\n  stages:\n    - {name: Qualify, status: open}\n"
+        "    - {name: Won, status: won}\n    - {name: Lost, status: lost}\n",
+        encoding="utf-8",
+    )
+    sparse = dashboard_report(load_client(folder))
+    shown = [
+        str(view(getattr(sparse, name)(), "GBP"))
+        for name in dir(sparse)
+        if name.endswith("_table") and not name.startswith("_")
+    ]
+    assert any(s.startswith("Not available: needs") for s in shown)
+    assert _offences_in(report_texts(sparse, "GBP")) == []
+    assert [found for s in shown if s.startswith("Not") for found in offences(s)] == []
