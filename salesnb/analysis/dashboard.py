@@ -910,18 +910,15 @@ class DashboardReport:
         frame = pd.DataFrame(index=pd.Index(order, name="Rep"))
         for k in self.standards:
             label = KIND_LABELS.get(k, k)
-            frame[f"{label[:1].upper()}{label[1:]} a week (standard {self.standards[k]:g})"] = [
-                _one(per_week.loc[r, k]) for r in order
-            ]
-            frame[f"{label[:1].upper()}{label[1:]}: of standard"] = ratio.loc[order, k].to_numpy()
-        text = tuple(c for c in frame.columns if "a week" in c)
-        percent = tuple(c for c in frame.columns if c.endswith("of standard"))
-        return Table(frame, percent_columns=percent, text_columns=text)
+            heading = f"{label[:1].upper()}{label[1:]} a week (standard {self.standards[k]:g})"
+            frame[heading] = [_per_week(per_week.loc[r, k], ratio.loc[r, k]) for r in order]
+        return Table(frame, text_columns=tuple(frame.columns))
 
     def goalboard_table(self, period: str = "last_month") -> Table | NotAvailable:
         g = self.goalboards[period]
         if not available(g):
             return g
+        g = g[g["quota"] > 0]  # a rep not employed in the period is not ranked in it
         frame = pd.DataFrame(
             {
                 "Won": g["won"].to_numpy(),
@@ -1491,6 +1488,15 @@ def _rows(result: Result, columns: Sequence[str]) -> dict[str, Any] | None:
 def _days(value: object, unit: str = "") -> str:
     number = _number(value)
     return "—" if number is None else f"{number:.0f}{unit}"
+
+
+def _per_week(count: object, ratio: object) -> str:
+    """'14.0 (93%)': activities a week and their share of the standard."""
+    number = _number(count)
+    if number is None:
+        return "—"
+    share = _number(ratio)
+    return f"{number:.1f}" if share is None else f"{number:.1f} ({pct(share, 0)})"
 
 
 def _one(value: object) -> str:

@@ -32,6 +32,7 @@ REPORT_RUN = (
     "salesnb.charts.plan",
     "salesnb.charts.proforma",
     "salesnb.charts.hiring",
+    "salesnb.charts.dashboard",
     "salesnb.text",
     "salesnb.report.record",
 )
