@@ -22,7 +22,7 @@ module that reads client files; every calculation takes the DataFrames it return
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -479,7 +479,7 @@ def _read_crm(
     return read_crm(folder, crm, roster=names, dialect=dialect)
 
 
-def _read(folder: Path) -> FolderCheck:
+def _read(folder: Path, only: Collection[str] | None = None) -> FolderCheck:
     folder = Path(folder)
     if not folder.is_dir():
         return FolderCheck(
@@ -514,8 +514,9 @@ def _read(folder: Path) -> FolderCheck:
         return FolderCheck(folder, None, problems, notes, settings)
     checked = {key: typed(frame, TABLES[key]) for key, frame in tables.items()}
     client = Client(folder=folder, settings=settings, **checked, files=names, crm=crm)
-    problems = calculation_problems(client)
-    problems = problems or scenario_problems(client)  # scenarios only on a sound base
+    problems = calculation_problems(client, only=only)
+    if only is None:  # scenarios only on a sound base, and in the whole check
+        problems = problems or scenario_problems(client)
     return FolderCheck(folder, None if problems else client, problems, notes, settings)
 
 
@@ -572,9 +573,18 @@ def validate(folder: Path | str) -> list[Problem]:
     return _read(Path(folder)).problems
 
 
-def load_client(folder: Path | str) -> Client:
-    """Read a client folder, or raise :class:`ClientFolderError` listing every problem."""
-    check = _read(Path(folder))
+def load_client(folder: Path | str, *, part: str | None = None) -> Client:
+    """Read a client folder, or raise :class:`ClientFolderError` listing every problem.
+
+    Every file and rule is checked, and every included part of the report worked out
+    once (as ``salesnb validate`` does); with ``part`` (a key of
+    :data:`~salesnb.io.readiness.PARTS`, as a notebook passes its own), only that
+    part's calculations are, so a section loads its client without working out the
+    others.
+    """
+    if part is not None and part not in {p.key for p in PARTS}:
+        raise ValueError(f"unknown part {part!r}: one of {', '.join(p.key for p in PARTS)}")
+    check = _read(Path(folder), None if part is None else (part,))
     if check.problems or check.client is None:
         raise ClientFolderError(folder, check.problems)
     return check.client

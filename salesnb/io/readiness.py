@@ -14,7 +14,7 @@ calculation that needs it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -110,16 +110,21 @@ def _included(part: Part, settings: Settings, crm: Any) -> bool:
 
 
 def _runs(
-    client: Client, overrides: Mapping[str, Mapping[str, Any]]
+    client: Client,
+    overrides: Mapping[str, Mapping[str, Any]],
+    only: Collection[str] | None = None,
 ) -> list[tuple[str, Callable[[], Any]]]:
     from salesnb.analysis import hiring_report, plan_report, stress_report
 
     included = parts(client.settings, client.crm)
+    if only is not None:
+        included = {key: on and key in only for key, on in included.items()}
     given = {key: dict(overrides.get(key, {})) for key in included}
     runs: list[tuple[str, Callable[[], Any]]] = []
     if included["plan"]:
         runs.append(("plan", lambda: plan_report(client, **given["plan"])))
-    runs.append(("stress_test", lambda: stress_report(client, **given["stress_test"])))
+    if included["stress_test"]:
+        runs.append(("stress_test", lambda: stress_report(client, **given["stress_test"])))
     if included["hiring"]:
         runs.append(("hiring", lambda: hiring_report(client, **given["hiring"])))
     if included.get("dashboard"):
@@ -150,19 +155,24 @@ def _titles(keys: list[str]) -> str:
 
 
 def calculation_problems(
-    client: Client, overrides: Mapping[str, Mapping[str, Any]] | None = None
+    client: Client,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    only: Collection[str] | None = None,
 ) -> list[Problem]:
     """Every input problem the included parts' calculations find, each listed once.
 
     ``overrides`` gives, by part, the keyword arguments its notebook passes for a
-    report's ``-p`` values (``{"hiring": {"ramp_months": 6}}``).
+    report's ``-p`` values (``{"hiring": {"ramp_months": 6}}``). ``only`` limits the
+    check to those parts' keys (a notebook loading its client checks its own part;
+    the report has checked them all before any notebook runs).
 
     A part that works out another (the pro forma carries the hiring timeline's
     costs, the timeline the plan's objectives) meets the same bad input: it is
     one problem, naming every part it stops.
     """
     found: dict[tuple, tuple[Problem | None, str, list[str]]] = {}
-    for part, run in _runs(client, overrides or {}):
+    for part, run in _runs(client, overrides or {}, only):
         try:
             run()
         except InputError as exc:

@@ -348,7 +348,7 @@ class TableDialect(_Model):
 
 
 # The CRM and dashboard sections build on the models above (_Model, Name, Share).
-from salesnb.io.crm_settings import CrmSettings, DashboardSettings  # noqa: E402
+from salesnb.io.crm_settings import CrmSettings, DashboardSettings
 
 
 class Settings(_Model):

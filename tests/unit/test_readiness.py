@@ -120,6 +120,19 @@ class TestTheWholeGate:
         with pytest.raises(ClientFolderError):
             load_client(folder)
 
+    def test_a_section_loading_its_client_works_out_its_own_part_only(self, folder):
+        # Zero on-target earnings stop the plan (the quota-to-earnings check), not the
+        # checkup: the checkup's section still loads this client, the plan's section and
+        # the whole check do not.
+        _replace(folder / "roster.csv", "2022-04,,950000,230000", "2022-04,,950000,0")
+        assert load_client(folder, part="assessments").name == "Cedar Ridge Technology"
+        with pytest.raises(ClientFolderError, match="on_target_earnings"):
+            load_client(folder, part="plan")
+        with pytest.raises(ClientFolderError, match="on_target_earnings"):
+            load_client(folder)
+        with pytest.raises(ValueError, match="unknown part 'forecast'"):
+            load_client(folder, part="forecast")
+
     def test_a_negative_weight(self, folder):
         _replace(
             folder / "settings.yaml", "# weights: {Name: 1.5}", "weights: {Hannah Brooks: -0.5}  #"
