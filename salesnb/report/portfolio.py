@@ -64,6 +64,8 @@ SECTION_TITLES = {
     "plan": "Annual sales plan",
     "proforma": "Stress test",
     "hiring": "Hiring timeline",
+    "dashboard": "Sales dashboard",
+    "indicators": "Leading indicators",
     "checkup": "Sales management checkup",
     "scorecard": "Recruiting scorecard",
     "training": "Training plan",
@@ -87,6 +89,17 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("hiring", "first_requisition", "First requisition", "text"),
     Headline("hiring", "late_hires", "Late hires", "count", "low"),
     Headline("hiring", "shortfall", "Shortfall against objectives", "money", "low"),
+    Headline(
+        "dashboard",
+        "periods.last_year.total.attainment",
+        "Last year's attainment",
+        "percent",
+        "high",
+    ),
+    Headline("dashboard", "pipeline.open_value", "Open pipeline", "money"),
+    Headline("dashboard", "forecast.trailing_bias", "Forecast bias, six months", "percent"),
+    Headline("dashboard", "dso.dso", "Days sales outstanding", "number", "low"),
+    Headline("indicators", "forecast.value", "Bookings forecast, next 9 weeks", "money"),
     Headline("checkup", "total", "Checkup score", "number", "high"),
     Headline("checkup", "band", "Checkup band", "text"),
     Headline("scorecard", "recommendation", "Recruiting recommendation", "text"),
@@ -229,6 +242,13 @@ def read_rows(
             if section not in ("client", "software", "scenario") and isinstance(values, dict)
             for key, value in values.items()
         }
+        for headline in HEADLINES:  # a dotted key reaches into a section's nested figures
+            if "." in headline.key:
+                value = found.get(headline.section) if isinstance(found, dict) else None
+                for step in headline.key.split("."):
+                    value = value.get(step) if isinstance(value, dict) else None
+                if value is not None:
+                    figures[(headline.section, headline.key)] = value
         rows.append(
             Row(
                 folder.name,

@@ -126,6 +126,18 @@ class TestReadRows:
         assert rows[0].value(LOSS) == 0.25
 
 
+    def test_a_dotted_headline_reads_a_nested_figure(self, tmp_path):
+        (tmp_path / "alpha").mkdir()
+        dashboard = {"dso": {"dso": 51.77, "goal": 45.0}, "pipeline": {"open_value": 1e6}}
+        (tmp_path / "alpha" / "figures.json").write_text(
+            json.dumps({"client": {"name": "Alpha"}, "dashboard": dashboard}), encoding="utf-8"
+        )
+        (row,) = read_rows(tmp_path, ["alpha"], {})
+        dso = next(h for h in HEADLINES if (h.section, h.key) == ("dashboard", "dso.dso"))
+        attainment = next(h for h in HEADLINES if h.key == "periods.last_year.total.attainment")
+        assert row.value(dso) == 51.77
+        assert row.value(attainment) is None  # not in this pack: no figure, not a zero
+
 class TestFiles:
     def _page(self):
         name = '<script>alert(1)</script>=HYPERLINK("x")'
