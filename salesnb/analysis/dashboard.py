@@ -142,6 +142,7 @@ from salesnb.dashboard import TOTAL, NotAvailable, available, needs
 from salesnb.errors import InputError, located
 from salesnb.format import Table, money, pct
 from salesnb.io import SETTINGS_FILE, Client
+from salesnb.io.crm_settings import ServiceSettings
 
 __all__ = [
     "KIND_LABELS",
@@ -1858,13 +1859,14 @@ def dashboard_report(client: Client, *, as_of: object = None) -> DashboardReport
         cpl = db.cost_per_lead(crm.lead_spend, opps, last_year.start, last_year.end)
     with located(crm.files.get("receivables", "receivables.csv")):
         dso = db.days_sales_outstanding(crm.receivables, day, goal=d.dso_goal_days if d else None)
+    service = d.services if d is not None and d.services is not None else ServiceSettings()
     with located(crm.files.get("hours", "consultant_hours.csv")):
         services: Result = db.services_rates(
             crm.hours,
             last_year.start,
             last_year.end,
-            daily_billable_hours=d.services.daily_billable_hours if d else 6.0,
-            goals=(d.services.goals.model_dump() if d else None),
+            daily_billable_hours=service.daily_billable_hours,
+            goals=service.goals.model_dump() if d is not None and d.services is not None else None,
         )
 
     flow, flow_basis = _flow(crm, opps, day, export, quarter, notes)

@@ -476,6 +476,8 @@ def _read_crm(
         names = [v for v in _cells(roster, "name").tolist() if isinstance(v, str)]
     crm = settings.crm if settings is not None else None
     dialect = settings.tables if settings is not None else None
+    if crm is not None and crm.tables is not None:  # the CRM's own number format
+        dialect = crm.tables
     return read_crm(folder, crm, roster=names, dialect=dialect)
 
 

@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from salesnb.io.settings import Name, Share, _Model
+from salesnb.io.settings import Name, Share, TableDialect, _Model
 
 __all__ = [
     "ACCOUNT_TYPES",
@@ -278,10 +278,13 @@ def _preset(value: str) -> str:
 
 
 class CrmSettings(CrmMapping):
-    """The ``crm:`` section: a preset, the keys that override it, the previous snapshot's date."""
+    """The ``crm:`` section: a preset, the keys that override it, the previous snapshot's
+    date, and how the exports write numbers (``tables: {decimal: "."}``) when not as the
+    folder's own spreadsheets do (a CRM writes its exports its own way)."""
 
     preset: Annotated[str, AfterValidator(_preset)] = "plain"
     previous_as_of: dt.date | None = None
+    tables: TableDialect | None = None
 
 
 def _read_preset(name: str) -> dict[str, Any]:
@@ -315,7 +318,7 @@ def crm_mapping(settings: CrmSettings | None) -> CrmMapping:
     ('Owner', 'StageName')
     """
     settings = settings if settings is not None else CrmSettings()
-    given = settings.model_dump(exclude_unset=True, exclude={"preset", "previous_as_of"})
+    given = settings.model_dump(exclude_unset=True, exclude={"preset", "previous_as_of", "tables"})
     # Models dumped back to plain values validate again as they were written.
     raw = _merged(_read_preset(settings.preset), given)
     return CrmMapping.model_validate(raw)

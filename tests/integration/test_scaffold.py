@@ -19,7 +19,14 @@ HIRING = "03-hiring-timeline.ipynb"
 
 
 #: The parts a new client's template leaves out until their sections are filled in.
-PEOPLE = ["Sales management checkup", "Recruiting scorecard", "Training plan and operating rhythm"]
+#: The parts a new folder leaves out until the client's CRM exports and sections are added.
+LEFT_OUT = [
+    "Sales dashboard",
+    "Leading indicators",
+    "Sales management checkup",
+    "Recruiting scorecard",
+    "Training plan and operating rhythm",
+]
 
 
 def _new_client(parent: Path, capsys: pytest.CaptureFixture[str]) -> Path:
@@ -52,7 +59,7 @@ def test_a_new_folder_is_a_whole_working_client(tmp_path, capsys):
     ]
     figures = json.loads((pack / "figures.json").read_text(encoding="utf-8"))
     # the template leaves the checkup, the scorecard and the training plan commented out
-    assert figures["client"]["not_included"] == PEOPLE
+    assert figures["client"]["not_included"] == LEFT_OUT
     assert {"plan", "proforma", "hiring"} <= set(figures)
 
 
@@ -71,7 +78,7 @@ def test_a_folder_without_hiring_reports_the_rest_and_says_so(tmp_path, capsys):
     page = (pack / "report.html").read_text(encoding="utf-8")
     assert "Parts not included" in page and "Hiring timeline" in page
     figures = json.loads((pack / "figures.json").read_text(encoding="utf-8"))
-    assert figures["client"]["not_included"] == ["Hiring timeline", *PEOPLE]
+    assert figures["client"]["not_included"] == ["Hiring timeline", *LEFT_OUT]
 
     capsys.readouterr()
     assert main(["report", str(folder), "--out", str(out), "--notebook", HIRING, "-q"]) == 1

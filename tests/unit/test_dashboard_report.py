@@ -385,3 +385,17 @@ def test_every_recorded_number_is_finite_or_none():
 
     for value in walk(clean(sample().figures())):
         assert value is None or not isinstance(value, float) or np.isfinite(value)
+
+
+def test_a_dashboard_section_without_services_goals_still_rates_the_hours(tmp_path):
+    # Regression: a dashboard: section that leaves out services: used to stop the
+    # dashboard with an AttributeError; the rates are then worked out without goals.
+    folder = shutil.copytree(paths.SAMPLE_CLIENT, tmp_path / "client")
+    settings = folder / "settings.yaml"
+    text = settings.read_text(encoding="utf-8")
+    head, rest = text.split("\ndashboard:")
+    settings.write_text(head + "\ndashboard:\n  dso_goal_days: 45\n", encoding="utf-8")
+    report = dashboard_report(load_client(folder, part="dashboard"))
+    rates = report.figures()["services"]
+    assert rates["utilization"]["actual"] > 0
+    assert rates["utilization"]["goal"] is None

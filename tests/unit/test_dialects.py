@@ -877,11 +877,22 @@ def _european(folder: Path) -> None:
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
+def _crm_in_points(folder: Path) -> None:
+    """The CRM's exports keep the decimal point their system writes: crm.tables says so."""
+    path = folder / "settings.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("\ncrm:", "\ncrm:\n  tables: {decimal: '.', thousands: ''}", 1),
+        encoding="utf-8",
+    )
+
+
 def test_a_client_whose_settings_name_the_decimal_comma(tmp_path):
     folder = Path(shutil.copytree(SAMPLE_CLIENT, tmp_path / "client"))
     _european(folder)
     with (folder / "settings.yaml").open("a", encoding="utf-8") as f:
         f.write("\ntables:\n  decimal: ','\n  thousands: '.'\n")
+    _crm_in_points(folder)
     assert validate(folder) == []
     checked = check_folder(folder)
     assert [p.message for p in checked.notes if p.file == "revenue_plan.csv"] == [
@@ -904,4 +915,5 @@ def test_a_client_whose_numbers_need_the_setting(tmp_path):
     assert "tables: {decimal: ',', thousands: '.'}" in problems[0].message
     with (folder / "settings.yaml").open("a", encoding="utf-8") as f:
         f.write("\ntables: {decimal: ',', thousands: '.'}\n")
+    _crm_in_points(folder)
     assert validate(folder) == []
