@@ -289,7 +289,9 @@ def test_the_installed_command_checks_the_installed_sample(
 ) -> None:
     done = _ok(installed.salesnb("validate", probe["SAMPLE_CLIENT"]))
     assert done.stdout.strip() == (
-        "cedar-ridge: ready (annual sales plan, pro forma and stress test, hiring timeline)"
+        "cedar-ridge: ready (annual sales plan, pro forma and stress test, hiring timeline, "
+        "sales dashboard, leading indicators, sales management checkup, recruiting scorecard, "
+        "training plan and operating rhythm)"
     )
     bad = installed.salesnb("validate", "no-such-client")
     assert bad.returncode == 1
