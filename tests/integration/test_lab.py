@@ -42,6 +42,12 @@ from salesnb.report import NOTEBOOKS
 
 SESSION_NOTEBOOKS = [n for n in NOTEBOOKS if (paths.NOTEBOOKS / n).is_file()]
 STRESS_TEST = "02-pro-forma-stress-test.ipynb"
+#: The sections with nothing to move in a live session (scores, a scorecard, a calendar).
+WITHOUT_PANEL = {
+    "06-sales-management-checkup.ipynb",
+    "07-recruiting-scorecard.ipynb",
+    "08-training-plan-and-rhythm.ipynb",
+}
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -136,10 +142,12 @@ class TestTheSessionCopy:
             with_figures = [
                 c for c in code if any("image/png" in o.get("data", {}) for o in c.outputs)
             ]
-            assert with_figures, f"{name}: no chart stored, the page would open without charts"
+            if name != "08-training-plan-and-rhythm.ipynb":  # a calendar: tables, no chart
+                assert with_figures, f"{name}: no chart stored, the page would open without charts"
             # A stored panel would be dead until its kernel runs: the panel cell waits for the run.
             live = [c for c in code if "live-only" in _tags(c)]
-            assert live and all(not c.outputs for c in live), name
+            assert all(not c.outputs for c in live), name
+            assert live or name in WITHOUT_PANEL, f"{name}: no live panel"
 
     def test_the_stored_figures_differ_from_the_samples(self, built):
         root, session = built
@@ -358,7 +366,7 @@ class TestTheCommandLine:
         assert "--no-browser" in command
         assert f"/lab/tree/{STRESS_TEST}" in " ".join(lab_command(session, notebook=STRESS_TEST))
 
-    @pytest.mark.parametrize("name", ["04", "0", "stress"])
+    @pytest.mark.parametrize("name", ["09", "0", "stress"])
     def test_a_notebook_name_must_name_one(self, tmp_path, name):
         with pytest.raises(SessionError, match="notebook"):
             lab_command(_session(tmp_path), notebook=name)
