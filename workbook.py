@@ -101,8 +101,10 @@ def main(argv: list[str]) -> int:
             except KeyboardInterrupt:
                 continue
     if command == "benchmark":
-        if rest[:1] == ["tables"]:  # the table engine against pandas.read_csv
-            return run([str(PYTHON), str(ROOT / "benchmarks" / "tables.py"), *rest[1:]])
+        # tables: the table engine against pandas.read_csv; crm: the CRM exports and the
+        # dashboard against pandas and DuckDB; portfolio: a batch on two workers
+        if rest[:1] in (["tables"], ["crm"], ["portfolio"]):
+            return run([str(PYTHON), str(ROOT / "benchmarks" / f"{rest[0]}.py"), *rest[1:]])
         return run([str(PYTHON), str(ROOT / "benchmarks" / "run.py"), *rest])
     if command == "notebooks":
         return run([str(PYTHON), "-m", "salesnb.report.execute", *rest])

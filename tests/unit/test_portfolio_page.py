@@ -125,7 +125,6 @@ class TestReadRows:
         ]
         assert rows[0].value(LOSS) == 0.25
 
-
     def test_a_dotted_headline_reads_a_nested_figure(self, tmp_path):
         (tmp_path / "alpha").mkdir()
         dashboard = {"dso": {"dso": 51.77, "goal": 45.0}, "pipeline": {"open_value": 1e6}}
@@ -137,6 +136,7 @@ class TestReadRows:
         attainment = next(h for h in HEADLINES if h.key == "periods.last_year.total.attainment")
         assert row.value(dso) == 51.77
         assert row.value(attainment) is None  # not in this pack: no figure, not a zero
+
 
 class TestFiles:
     def _page(self):
