@@ -104,10 +104,10 @@ def summary_html(figures: Mapping[str, Any], *, preface: str = "") -> str:
     as_of = date.fromisoformat(client["as_of"])
     named = (figures.get("scenario") or {}).get("name")
     scenario = f", scenario {named}" if named else ""
-    rows = []
+    rows = []  # one body per part, so that a part's title never ends a page alone
     for part in executive_summary(figures):
         rows.append(
-            f'<tr class="salesnb-exec-part"><th colspan="3">'
+            '<tbody class="salesnb-exec-group"><tr class="salesnb-exec-part"><th colspan="3">'
             f'<a href="#{part_anchor(part.section)}">{e(part.title)}</a></th></tr>'
         )
         rows.extend(
@@ -115,6 +115,7 @@ def summary_html(figures: Mapping[str, Any], *, preface: str = "") -> str:
             f'<td class="salesnb-exec-meaning">{e(meaning)}</td></tr>'
             for figure, value, meaning in part.items
         )
+        rows.append("</tbody>")
     left_out = client.get("not_included") or []
     missing = (
         '<p class="salesnb-left-out">Not included in this report: '
@@ -132,7 +133,7 @@ def summary_html(figures: Mapping[str, Any], *, preface: str = "") -> str:
         f"{preface}"
         '<table class="salesnb-exec"><thead><tr><th>Figure</th><th>Value</th>'
         "<th>What it means, and what to do</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"{''.join(rows)}</table>"
         f"{missing}</section>"
         '<section class="salesnb-contents"><h2 class="salesnb-contents-title">Contents</h2>'
         f"{CONTENTS_PLACEHOLDER}</section>"

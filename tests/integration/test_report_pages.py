@@ -106,6 +106,15 @@ def _body_lines(page_text: str, client: str) -> list[str]:
 
 
 class TestPageOne:
+    def test_no_summary_page_ends_with_a_part_title(self, pack):
+        # Each part of the summary keeps its title with its rows (one table body each).
+        titles = {title for _, title, _ in SECTIONS}
+        contents = next(i for i, p in enumerate(_pages(pack)) if "Contents" in p)
+        for number in range(1, contents + 1):
+            lines = [line.strip() for line in _layout(pack, number).splitlines() if line.strip()]
+            body = lines[:-1]  # the last line is the footer
+            assert body and body[-1] not in titles, (number, body[-1])
+
     def test_page_one_holds_the_stress_tests_headline(self, pack):
         f = _figures(pack)
         cur = f["client"]["currency"]
