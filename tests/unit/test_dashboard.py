@@ -976,3 +976,32 @@ class TestCategoricalColumns:
             db.activity_vs_standard(acts, STANDARDS, "2027-01-01", "2027-01-27"),
             db.activity_vs_standard(activities(), STANDARDS, "2027-01-01", "2027-01-27"),
         )
+
+
+class TestWeeklyActivitiesAgainstAGroupby:
+    """The counting by codes gives what a plain groupby by week, owner and kind gives."""
+
+    @pytest.mark.parametrize("categorical", [False, True])
+    def test_random_activities(self, categorical):
+        rng = np.random.default_rng(11)
+        n = 3000
+        acts = pd.DataFrame(
+            {
+                "owner": rng.choice(np.array(["Ann", "Bob", "Cy", None], dtype=object), n),
+                "kind": rng.choice(np.array(["demo", "call", "email", None], dtype=object), n),
+                "date": pd.Timestamp("2026-01-01")
+                + pd.to_timedelta(rng.integers(0, 200, n), unit="D"),
+            }
+        )
+        if categorical:
+            acts["owner"] = acts["owner"].astype("category")
+            acts["kind"] = acts["kind"].astype("category")
+        start, end = pd.Timestamp("2026-02-01"), pd.Timestamp("2026-06-30")
+        got = db.weekly_activities(acts, start, end)
+        inside = acts[(acts["date"] >= start) & (acts["date"] <= end)]
+        week = inside["date"].dt.to_period("W-SUN").rename("week")
+        keys = [week, inside["owner"].astype(object), inside["kind"].astype(object)]
+        counts = inside.groupby(keys).size()
+        want = counts.unstack("kind", fill_value=0)  # noqa: PD010 (counts already grouped)
+        want.columns = pd.Index(list(want.columns), dtype=object)
+        assert_frame_equal(got, want.astype(np.int64), check_names=False)
