@@ -393,7 +393,7 @@ def test_a_dashboard_section_without_services_goals_still_rates_the_hours(tmp_pa
     folder = shutil.copytree(paths.SAMPLE_CLIENT, tmp_path / "client")
     settings = folder / "settings.yaml"
     text = settings.read_text(encoding="utf-8")
-    head, rest = text.split("\ndashboard:")
+    head, _ = text.split("\ndashboard:")
     settings.write_text(head + "\ndashboard:\n  dso_goal_days: 45\n", encoding="utf-8")
     report = dashboard_report(load_client(folder, part="dashboard"))
     rates = report.figures()["services"]
