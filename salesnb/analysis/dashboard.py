@@ -187,7 +187,8 @@ KIND_LABELS = {
     "task": "tasks",
     "other": "other activities",
 }
-_BUCKET_LABELS = {
+#: The flow's buckets in words, as the table and the waterfall show them.
+BUCKET_LABELS = {
     "start": "Start",
     "created": "Created",
     "pulled_in": "Pulled in",
@@ -1050,7 +1051,7 @@ class DashboardReport:
             return f
         by_rep = f.by_rep.reindex(columns=list(pp.BUCKETS))
         frame = pd.concat([by_rep, f.total.to_frame(TOTAL).T[list(pp.BUCKETS)]])
-        frame.columns = [_BUCKET_LABELS[c] for c in frame.columns]
+        frame.columns = [BUCKET_LABELS[c] for c in frame.columns]
         frame.index = pd.Index([str(i) for i in frame.index], name="Rep")
         return Table(frame)
 

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from salesnb.analysis.dashboard import DashboardReport, not_available_text
+from salesnb.analysis.dashboard import BUCKET_LABELS, DashboardReport, not_available_text
 from salesnb.charts._style import (
     BASELINE,
     GOOD,
@@ -43,17 +43,6 @@ __all__ = [
 
 #: One colour per rep (muted, distinct in print), as the plan's charts use.
 REP_COLOURS = ("#1f4e79", "#4f9d69", "#d6a03b", "#8064a2", "#4bacc6", "#c0504d", "#7f7f7f")
-_FLOW_LABELS = {
-    "start": "Start",
-    "created": "Created",
-    "pulled_in": "Pulled in",
-    "increased": "Increased",
-    "decreased": "Decreased",
-    "pushed_out": "Pushed out",
-    "lost": "Lost",
-    "won": "Won",
-    "end": "End",
-}
 
 
 def _not_available(ax: Axes, result: object, title: str) -> None:
@@ -258,7 +247,7 @@ def draw_flow(ax: Axes, report: DashboardReport, currency: str, rep: str | None 
             level += sign * amount
             top = max(level, bottom + amount)
         ax.text(xi, top, plain(short_money(amount, currency)), ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(x, [_FLOW_LABELS[b] for b in BUCKETS])
+    ax.set_xticks(x, [BUCKET_LABELS[b] for b in BUCKETS])
     money_axis(ax, currency)
     first, last = f.window
     since = "" if f.previous_as_of is None else f" since {f.previous_as_of:%d %b %Y}"
