@@ -94,6 +94,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from salesnb.io.crm_settings import FIELDS
+
 SEED = 20270108
 FOLDER = Path(__file__).resolve().parent / "sample" / "cedar-ridge"
 AS_OF = pd.Timestamp("2027-01-08")
@@ -649,22 +651,7 @@ def _snapshot(deals: pd.DataFrame, history: pd.DataFrame, on: pd.Timestamp) -> p
     ]
     frame["margin"] = (frame.amount * frame.margin_rate).round(2)
     frame = frame.reset_index()
-    columns = [
-        "id",
-        "name",
-        "owner",
-        "account",
-        "account_type",
-        "stage",
-        "amount",
-        "created",
-        "close",
-        "source",
-        "forecast_category",
-        "probability",
-        "margin",
-        "stream",
-    ]
+    columns = [*FIELDS["opportunities"], "stream"]  # the plain layout, and the stream
     return frame[columns].sort_values("id").reset_index(drop=True)
 
 
