@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -105,20 +105,6 @@ REQUIRED: dict[str, frozenset[str]] = {
     "hours": frozenset(FIELDS["hours"]) - {"unworked_contracted"},
 }
 
-#: The standard kinds of activity the dashboard and the leading indicators count.
-KINDS = (
-    "new_prospect_call",
-    "face_to_face",
-    "presales_call",
-    "discovery_call",
-    "demo",
-    "executive_presentation",
-    "call",
-    "email",
-    "meeting",
-    "task",
-    "other",
-)
 ACCOUNT_TYPES = ("new", "existing")
 FORECAST_CATEGORIES = ("pipeline", "best_case", "commit", "closed", "omitted")
 
@@ -145,6 +131,8 @@ Kind = Literal[
     "task",
     "other",
 ]
+#: The standard kinds of activity the dashboard and the leading indicators count.
+KINDS: tuple[str, ...] = get_args(Kind)
 
 
 def _file_name(value: str) -> str:
