@@ -8,7 +8,6 @@ edited text rather than written down, so the cases follow the sample as it chang
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import os
 import shutil
@@ -25,7 +24,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from salesnb.cli import _parameter
+from salesnb.cli import build_parser
 from salesnb.errors import Problem
 from salesnb.io import yaml_reader
 from salesnb.io.settings import Settings, read_settings
@@ -884,7 +883,8 @@ def test_read_settings_never_raises(tmp_path, content):
     ],
 )
 def test_an_override_is_read_as_yaml(text, expected):
-    assert _parameter(text) == expected
+    args = build_parser().parse_args(["report", "client", "-p", text])
+    assert args.param == [expected]
 
 
 @pytest.mark.parametrize(
@@ -905,13 +905,15 @@ def test_an_override_is_read_as_yaml(text, expected):
         ("c" * 500 + "=[", ("c" * yaml_reader.ECHO + "…",)),
     ],
 )
-def test_an_override_yaml_cannot_read_is_an_argument_error(text, words):
-    with pytest.raises(argparse.ArgumentTypeError) as caught:
-        _parameter(text)
-    message = str(caught.value)
+def test_an_override_yaml_cannot_read_is_an_argument_error(text, words, capsys):
+    with pytest.raises(SystemExit) as caught:
+        build_parser().parse_args(["report", "client", "-p", text])
+    assert caught.value.code == 2
+    message = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "argument -p/--param" in message
     for word in words:
         assert word in message
-    assert len(message) < 300
+    assert len(message) < 360
 
 
 def test_a_broken_override_stops_the_command_line_with_a_short_message(capsys):
