@@ -269,7 +269,7 @@ def _build(work: ClientWork, temp: Path) -> ClientOutcome:
             )
         except Exception as exc:  # noqa: BLE001 - reported to the submitting process
             if isinstance(exc, ClientFolderError | ReportError):
-                message, reason = str(exc), runner._reason(exc)
+                message, reason = str(exc), runner.failure_reason(exc)
             else:
                 message = f"{work.folder_name}: unexpected error: {exc!r}"
                 reason = f"unexpected error: {exc.__class__.__name__}: {exc}"
@@ -373,7 +373,7 @@ def _write_pack(pack: Pack, folder: Path, out_dir: Path, signals: _Signals) -> R
         staging.chmod(0o755)
         _write_tree(staging, pack.files)
         with signals.held():
-            runner._replace(
+            runner.replace_pack(
                 staging, target, keep=(SCENARIOS_FOLDER,) if pack.scenario is None else ()
             )
             staging = None
@@ -424,7 +424,7 @@ class _Tally:
 
     def fail(self, folder: Path, message: str, reason: str) -> None:
         self.failed[folder.name] = message
-        self.reasons[folder.name] = runner._one_line(folder, reason)
+        self.reasons[folder.name] = runner.one_line_reason(folder, reason)
 
     def result(self, portfolio: Path | None = None) -> BatchResult:
         order = [f.name for f in self.folders]
@@ -581,12 +581,12 @@ def _checked(
         problems = validate(folder)
         if problems:
             error = ClientFolderError(folder, problems)
-            tally.fail(folder, str(error), runner._reason(error))
+            tally.fail(folder, str(error), runner.failure_reason(error))
             continue
         try:
             ready[folder] = scenario_jobs(folder, scenario, parameters, every=every)
         except (ClientFolderError, ReportError) as exc:
-            tally.fail(folder, str(exc), runner._reason(exc))
+            tally.fail(folder, str(exc), runner.failure_reason(exc))
     return ready
 
 
@@ -632,7 +632,7 @@ def _in_process(
         except Interrupted as exc:
             raise BatchInterrupted(exc.signum, tally.done) from None
         except (ClientFolderError, ReportError) as exc:
-            tally.fail(folder, str(exc), runner._reason(exc))
+            tally.fail(folder, str(exc), runner.failure_reason(exc))
             say(f"{folder.name}: FAILED")
             finished(folder, "failed")
             continue

@@ -536,7 +536,7 @@ def write_portfolio(
             json.dumps(as_json(page), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         write_workbook(page, staging / "portfolio.xlsx")
-        runner._replace(staging, target)
+        runner.replace_pack(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target

@@ -372,7 +372,7 @@ def run_report(
             pdf_path, pdf_note = write_pdf(staging / "report.html", staging / "report.pdf", work)
             timings["pdf"] = time.perf_counter() - t0
         with stop.held():
-            _replace(staging, target, keep=(SCENARIOS_FOLDER,) if name is None else ())
+            replace_pack(staging, target, keep=(SCENARIOS_FOLDER,) if name is None else ())
             shutil.rmtree(failed_dir, ignore_errors=True)
             try:
                 compared = write_comparison(base)
@@ -523,7 +523,7 @@ def _keep_failed(staging: Path, failed_dir: Path) -> None:
     shutil.copytree(staging, failed_dir, ignore=shutil.ignore_patterns(_OWNER_FILE))
 
 
-def _replace(staging: Path, target: Path, keep: Sequence[str] = ()) -> None:
+def replace_pack(staging: Path, target: Path, keep: Sequence[str] = ()) -> None:
     """Move the finished pack into place; the old one is removed only once the new one is there.
 
     The old pack is set aside as ``.<client>.old-<pid>-<token>``, named for this run,
@@ -930,7 +930,7 @@ def run_batch(
     )
 
 
-def _reason(exc: Exception) -> str:
+def failure_reason(exc: Exception) -> str:
     """Why a client failed, short: a folder's first problem (and how many more), or the
     first line of the message."""
     if isinstance(exc, ClientFolderError) and exc.problems:
@@ -944,7 +944,7 @@ def _reason(exc: Exception) -> str:
 _REASON_LENGTH = 200
 
 
-def _one_line(folder: Path, text: str) -> str:
+def one_line_reason(folder: Path, text: str) -> str:
     """``text`` as one line without the client's name in front, cut to a readable length."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     line = lines[0] if lines else "failed"
