@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from salesnb import hiring as hr
@@ -203,6 +204,29 @@ class HiringReport:
         if self.simulation is None:
             return None
         return float((self.simulation.runs["late_hires"] > 0).mean())
+
+    @property
+    def simulated_hires(self) -> pd.Series | None:
+        """Share of the simulated plans by the number of hires they need (None without a
+        simulation), indexed by the number of hires in order."""
+        if self.simulation is None:
+            return None
+        return self.simulation.runs["hires"].value_counts(normalize=True).sort_index()
+
+    @property
+    def late_shortfalls(self) -> np.ndarray | None:
+        """The revenue shortfall of each simulated plan that has one (None without a simulation)."""
+        if self.simulation is None:
+            return None
+        short = self.simulation.runs["shortfall"].to_numpy(dtype=float)
+        return short[short > 0]
+
+    @property
+    def chance_of_no_shortfall(self) -> float | None:
+        """Share of the simulated plans whose hires bring no revenue shortfall."""
+        if self.simulation is None:
+            return None
+        return float((self.simulation.runs["shortfall"] <= 0).mean())
 
     def figures(self) -> dict[str, float | int | None]:
         """The headline figures, as ``figures.json`` names them (see the README)."""

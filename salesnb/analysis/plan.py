@@ -358,6 +358,41 @@ def team_funnel(business_plans: dict[str, pl.BusinessPlan]) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class FunnelView:
+    """One funnel as the business-plan chart shows it: the team's or one rep's.
+
+    Attributes
+    ----------
+    who : str
+        ``"The team"`` or the rep's name.
+    funnel : DataFrame
+        The funnel's rows (see :class:`salesnb.plan.BusinessPlan`); the team's
+        counts are the reps' whole counts added up.
+    quota : float
+        The year's quota it answers for.
+    pipeline_a_month : float
+        Pipeline to create in an average month with quota: each rep's pipeline
+        over the months they carry quota, added up for the team, as the counts are.
+    won_a_month : float
+        That pipeline won at the win rate.
+    share_of_quota : float or None
+        What the year's pipeline wins, as a share of the quota (None without quota).
+    """
+
+    who: str
+    funnel: pd.DataFrame
+    quota: float
+    pipeline_a_month: float
+    won_a_month: float
+    share_of_quota: float | None
+
+    @property
+    def short(self) -> bool:
+        """The planned pipeline, won at the win rate, falls short of the quota."""
+        return self.share_of_quota is not None and self.share_of_quota < 1 - 1e-9
+
+
+@dataclass(frozen=True)
 class PlanReport:
     """Everything the annual-plan notebook shows."""
 
@@ -791,7 +826,7 @@ class PlanReport:
         return {
             "Goal": f"{money(self.goal, currency)} ({pct(self.growth)} on last year)",
             "The reps' share of the goal": money(self.quota_goal, currency),
-            "Quota assigned": f"{money(q['quota'].sum(), currency)} ({self.balance_text(currency)})",
+            "Quota assigned": f"{money(self.balance.assigned, currency)} ({self.balance_text(currency)})",
             "Stretch quotas": money(q["stretch_quota"].sum(), currency),
             "Pipeline needed": money(self.pipeline_needed, currency),
         }
@@ -856,6 +891,26 @@ class PlanReport:
         ]
         capacity = self.capacity_text(currency)
         return checks if capacity is None else [*checks, capacity]
+
+    def funnel_view(self, rep: str | None = None) -> FunnelView:
+        """The team's funnel (``rep`` None) or one rep's, with its money a month."""
+        if rep is None:
+            plans = list(self.business_plans.values())
+            funnel, who = self.team_funnel, "The team"
+        else:
+            plans = [self.business_plans[rep]]
+            funnel, who = plans[0].funnel, rep
+        quota = float(sum(p.quota for p in plans))
+        pipeline = float(sum(p.pipeline for p in plans))
+        a_month = float(sum(p.pipeline / max(p.active_months, 1) for p in plans))
+        return FunnelView(
+            who=who,
+            funnel=funnel,
+            quota=quota,
+            pipeline_a_month=a_month,
+            won_a_month=a_month * self.win_rate,
+            share_of_quota=pipeline * self.win_rate / quota if quota else None,
+        )
 
     def ote_note(self, rep: str) -> str:
         """A rep's quota-to-OTE check in words, for the quota chart."""

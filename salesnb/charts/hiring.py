@@ -431,14 +431,13 @@ def draw_simulation(axes: Sequence[Axes], report: HiringReport, currency: str) -
     if mc is None:
         return
     ax_hires, ax_short = axes
-    runs = mc.runs
-    total = len(runs)
-    counts = runs["hires"].value_counts().sort_index()
+    total = len(mc.runs)
+    shares = report.simulated_hires
     plan_hires = report.plan.hires
-    colours = [GOOD if h == plan_hires else BASELINE for h in counts.index]
-    ax_hires.bar(counts.index, counts.to_numpy() / total, 0.7, color=colours)
-    for h, c in counts.items():
-        ax_hires.text(h, c / total, f"{c / total:.0%}", ha="center", va="bottom", fontsize=8)
+    colours = [GOOD if h == plan_hires else BASELINE for h in shares.index]
+    ax_hires.bar(shares.index, shares.to_numpy(), 0.7, color=colours)
+    for h, share in shares.items():
+        ax_hires.text(h, share, f"{share:.0%}", ha="center", va="bottom", fontsize=8)
     p = mc.summary["hires"]
     ax_hires.set_title(
         f"Hires needed in {total:,} simulated plans\n"
@@ -448,17 +447,16 @@ def draw_simulation(axes: Sequence[Axes], report: HiringReport, currency: str) -
     )
     ax_hires.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_hires.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax_hires.set_ylim(0, float(counts.max()) / total * 1.15)
+    ax_hires.set_ylim(0, float(shares.max()) * 1.15)
     ax_hires.set_ylabel("Share of simulated plans")
     ax_hires.set_xlabel("Planned hires")
     tidy(ax_hires)
 
-    short = runs["shortfall"].to_numpy()
-    some = short[short > 0]
+    some = report.late_shortfalls
     s = mc.summary["shortfall"]
     ax_short.set_title(
         plain(
-            f"Revenue shortfall of late hires: none in {1 - len(some) / total:.0%} of plans\n"
+            f"Revenue shortfall of late hires: none in {report.chance_of_no_shortfall:.0%} of plans\n"
             f"P10 {money(s['p10'], currency)}, P50 {money(s['p50'], currency)}, "
             f"P90 {money(s['p90'], currency)}"
         ),

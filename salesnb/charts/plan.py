@@ -157,7 +157,7 @@ def draw_quotas(ax: Axes, report: PlanReport, currency: str) -> None:
     low, high = HEALTHY_QUOTA_TO_OTE
     ax.set_title(
         plain(
-            f"Quota and stretch goal by rep: {money(q['quota'].sum(), currency)} assigned "
+            f"Quota and stretch goal by rep: {money(report.balance.assigned, currency)} assigned "
             f"({report.over_assignment:.0%} of the goal)"
         )
     )
@@ -192,19 +192,11 @@ def quotas_figure(report: PlanReport, currency: str) -> Figure:
 def draw_funnel(ax: Axes, report: PlanReport, currency: str, rep: str | None = None) -> None:
     """The funnel a month: activities down to opportunities, centred bars, with the ratios.
 
-    ``rep`` picks one rep's business plan; None shows the team (the reps' unrounded
-    counts added up, then rounded up).
+    ``rep`` picks one rep's business plan; None shows the team (the reps' whole
+    counts added up). The money a month is :meth:`PlanReport.funnel_view`'s.
     """
-    if rep is None:
-        funnel = report.team_funnel
-        quota = float(sum(p.quota for p in report.business_plans.values()))
-        pipeline = float(sum(p.pipeline for p in report.business_plans.values()))
-        who = "The team"
-    else:
-        plan = report.business_plans[rep]
-        funnel, quota, pipeline, who = plan.funnel, plan.quota, plan.pipeline, rep
-    plan0 = next(iter(report.business_plans.values()))
-    win_rate, deal = plan0.win_rate, plan0.average_deal
+    view = report.funnel_view(rep)
+    funnel = view.funnel
     stages = list(funnel.index)
     counts = funnel["per_month"].to_numpy(dtype=float)
     widest = float(counts.max()) if len(counts) and counts.max() > 0 else 1.0
@@ -232,15 +224,14 @@ def draw_funnel(ax: Axes, report: PlanReport, currency: str, rep: str | None = N
             color=NEUTRAL,
             style="italic",
         )
-    won = pipeline * win_rate
     note = (
-        f"At {money(deal, currency)} an average deal: {short_money(pipeline / 12, currency)} of new "
-        f"pipeline a month.\nWon at {win_rate:.0%}, that is {short_money(won / 12, currency)} a month"
+        f"At {money(report.average_deal, currency)} an average deal: "
+        f"{short_money(view.pipeline_a_month, currency)} of new pipeline a month.\n"
+        f"Won at {report.win_rate:.0%}, that is {short_money(view.won_a_month, currency)} a month"
     )
-    if quota:
-        note += f", {won / quota:.0%} of the quota"
-    short = quota > 0 and won < quota * (1 - 1e-9)
-    colour = SCENARIO if short else BASELINE
+    if view.share_of_quota is not None:
+        note += f", {view.share_of_quota:.0%} of the quota"
+    colour = SCENARIO if view.short else BASELINE
     ax.text(label_x, y[-1] - 0.75, plain(note), va="top", fontsize=9, color=colour)
     ax.set_xlim(-widest / 2 * 1.05, widest * 1.75)
     ax.set_ylim(y[-1] - 1.6, y[0] + 0.6)
@@ -249,8 +240,8 @@ def draw_funnel(ax: Axes, report: PlanReport, currency: str, rep: str | None = N
     ax.spines[["top", "right", "left", "bottom"]].set_visible(False)
     ax.set_title(
         plain(
-            f"{who}: the activity behind {short_money(quota, currency)} of quota at "
-            f"{report.coverage:g}x pipeline coverage (average month of the year)"
+            f"{view.who}: the activity behind {short_money(view.quota, currency)} of quota at "
+            f"{report.coverage:g}x pipeline coverage (an average month with quota)"
         ),
         loc="left",
     )

@@ -182,6 +182,25 @@ class TestSimulationFigure:
         assert_allclose(sum(bar.get_height() for bar in bars), 1.0)
 
 
+    def test_the_titles_read_the_reports_shares(self, report):
+        """The shares a chart prints are the report's: each bar is one number of hires'
+        share of the runs, and "none in x% of plans" counts the runs without a shortfall."""
+        runs = report.simulation.runs
+        shares = report.simulated_hires
+        assert shares.index.tolist() == sorted(runs["hires"].unique())
+        assert_allclose(shares.to_numpy(), [(runs["hires"] == h).mean() for h in shares.index])
+        none = (runs["shortfall"] == 0).mean()
+        assert report.chance_of_no_shortfall == pytest.approx(none)
+        assert len(report.late_shortfalls) == int((runs["shortfall"] > 0).sum())
+        fig = hc.simulation_figure(report, CURRENCY)
+        assert f"none in {none:.0%} of plans" in fig.axes[1].get_title()
+        assert_allclose([b.get_height() for b in _bars(fig.axes[0])], shares.to_numpy())
+
+    def test_no_simulation_no_shares(self, late_report):
+        assert late_report.simulated_hires is None
+        assert late_report.late_shortfalls is None
+        assert late_report.chance_of_no_shortfall is None
+
 class TestTables:
     def test_quarter_summary_adds_up(self, report):
         quarters = report.quarter_summary()

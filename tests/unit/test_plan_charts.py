@@ -140,6 +140,28 @@ class TestBusinessPlan:
         assert_allclose([b.get_width() for b in bars(ax)], funnel["per_month"])
         assert ax.get_title(loc="left").startswith("Hannah Brooks")
 
+    def test_a_part_year_reps_month_is_a_month_with_quota(self, report):
+        """Hannah Brooks carries quota for 6 months: 240,000 x 3.4 coverage = 816,000 of
+        pipeline, 136,000 a month (not 68,000, a twelfth), as her bars count the month;
+        won at 30%: 40,800 a month, 244,800 a year, 102% of her quota."""
+        view = report.funnel_view("Hannah Brooks")
+        assert view.pipeline_a_month == pytest.approx(136_000)
+        assert view.won_a_month == pytest.approx(40_800)
+        assert view.share_of_quota == pytest.approx(1.02)
+        assert not view.short
+        opportunities = view.funnel.loc["opportunities", "per_month_exact"]
+        assert opportunities * 28_000 == pytest.approx(view.pipeline_a_month)
+        (ax,) = drawn(pc.funnel_figure(report, CURRENCY, rep="Hannah Brooks")).axes
+        note = next(t.get_text() for t in ax.texts if "average deal" in t.get_text())
+        assert "136k of new pipeline a month" in note and "102% of the quota" in note
+
+    def test_the_teams_month_adds_up_the_reps_months(self, report):
+        team = report.funnel_view()
+        reps = [report.funnel_view(rep) for rep in report.business_plans]
+        assert team.pipeline_a_month == pytest.approx(sum(r.pipeline_a_month for r in reps))
+        assert team.quota == pytest.approx(report.balance.assigned)
+        assert team.funnel is report.team_funnel
+
     def test_money_in_labels_is_not_mathtext(self, report):
         (ax,) = drawn(pc.funnel_figure(report, CURRENCY)).axes
         note = next(t for t in ax.texts if "average deal" in t.get_text())
