@@ -7,6 +7,11 @@ The public API, in the order a consultant meets it::
     client = load_client("data/sample/cedar-ridge")
     stress_report(client, cut=0.30).figures()["lost_income"]
 
+One ``*_report`` function per notebook: ``plan_report`` (01), ``stress_report``
+(02), ``hiring_report`` (03), ``dashboard_report`` (04), ``indicators_report``
+(05), ``checkup_report`` (06), ``scorecard_report`` (07), ``training_report``
+(08); each takes a client and ``None`` overrides meaning "from the settings".
+
 The layout: pure calculations in :mod:`salesnb.proforma`, :mod:`salesnb.plan`
 and :mod:`salesnb.hiring`; reading a client folder in :mod:`salesnb.io`; one
 report per notebook in :mod:`salesnb.analysis`; drawing in :mod:`salesnb.charts`;
@@ -29,6 +34,11 @@ _EXPORTS = {
     "stress_report": "salesnb.analysis",
     "hiring_report": "salesnb.analysis",
     "proforma_inputs": "salesnb.analysis",
+    "dashboard_report": "salesnb.analysis.dashboard",
+    "indicators_report": "salesnb.analysis.indicators",
+    "checkup_report": "salesnb.analysis.checkup",
+    "scorecard_report": "salesnb.analysis.scorecard",
+    "training_report": "salesnb.analysis.training",
     "run_report": "salesnb.report",
     "run_batch": "salesnb.report",
     "ClientFolderError": "salesnb.errors",
@@ -46,13 +56,18 @@ __all__ = [
     "ReportError",
     "SalesnbError",
     "__version__",
+    "checkup_report",
+    "dashboard_report",
     "hiring_report",
+    "indicators_report",
     "load_client",
     "plan_report",
     "proforma_inputs",
     "run_batch",
     "run_report",
+    "scorecard_report",
     "stress_report",
+    "training_report",
     "validate",
 ]
 

@@ -1078,8 +1078,8 @@ def sensitivity(
         Tidy, one row per driver and case (low, high), in the order of
         ``changes``: ``driver``, ``case``, ``value``, ``base_value``, ``hires``,
         ``late_hires``, ``shortfall``, ``cost`` (planned hires' people and
-        recruiting costs) and ``hires_change``, ``shortfall_change`` (against the
-        base plan) -- what a tornado chart needs.
+        recruiting costs) and ``hires_change``, ``shortfall_change``,
+        ``cost_change`` (against the base plan) -- what a tornado chart needs.
 
     Notes
     -----
@@ -1134,6 +1134,7 @@ def sensitivity(
     table["late_hires"] = table["late_hires"].astype(np.int64)
     table["hires_change"] = table["hires"] - base[0]
     table["shortfall_change"] = table["shortfall"] - base[2]
+    table["cost_change"] = table["cost"] - base[3]
     return table
 
 

@@ -3,7 +3,10 @@
 One module per notebook: :mod:`~salesnb.analysis.plan` (01),
 :mod:`~salesnb.analysis.proforma` (02), :mod:`~salesnb.analysis.hiring` (03),
 :mod:`~salesnb.analysis.dashboard` (04),
-:mod:`~salesnb.analysis.indicators` (05).
+:mod:`~salesnb.analysis.indicators` (05), :mod:`~salesnb.analysis.checkup` (06),
+:mod:`~salesnb.analysis.scorecard` (07), :mod:`~salesnb.analysis.training` (08; the
+last three are imported from their modules, so that a plan alone does not load the
+calendars).
 Each takes a :class:`~salesnb.io.Client` and plain overrides (``None`` means
 "from the settings") and returns a frozen report whose ``figures()`` are what
 ``figures.json`` holds and whose ``tables()`` are what the notebook shows and

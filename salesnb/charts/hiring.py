@@ -331,7 +331,7 @@ def draw_tornado(axes: Sequence[Axes], report: HiringReport, currency: str) -> N
     table = report.sensitivity
     if table is None:
         return
-    frame = table.assign(cost_change=table["cost"] - report.plan.total_cost)
+    frame = table.copy()
     # to the cent, so a difference of float noise shows as no change
     frame[["shortfall_change", "cost_change"]] = frame[["shortfall_change", "cost_change"]].round(2)
     measures = (

@@ -759,6 +759,8 @@ class TestSensitivity:
         assert table["base_value"].tolist() == [2.0, 2.0]
         # Costs: 10,000 a month from the start to December, plus 5,000 a hire.
         assert_allclose(table["cost"], [2 * (11 * 10_000 + 5_000), 2 * (9 * 10_000 + 5_000)])
+        # Base cost: from March, 2 x (10 x 10,000 + 5,000) = 210,000.
+        assert_allclose(table["cost_change"], [20_000.0, -20_000.0])
 
     def test_matches_hiring_plan(self):
         obj, reps, a = objective([10_000 * k for k in range(18)]), [veteran("Ana")], assumptions()
@@ -775,7 +777,7 @@ class TestSensitivity:
         table = sensitivity(objective([30_000] * 18), [], assumptions(), "2026-01")
         assert list(table.columns) == [
             "driver", "case", "value", "base_value", "hires", "late_hires", "shortfall",
-            "cost", "hires_change", "shortfall_change",
+            "cost", "hires_change", "shortfall_change", "cost_change",
         ]  # fmt: skip
         assert table["driver"].tolist() == [d for d in DRIVERS for _ in range(2)]
         assert table["value"].tolist()[:4] == [2.0, 6.0, 1.0, 3.0]

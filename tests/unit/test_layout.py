@@ -100,3 +100,20 @@ def test_notebooks_load_panels_only_when_interactive(path):
     for cell in nb.cells:
         if cell.cell_type == "code" and "salesnb.panels" in cell.source:
             assert cell.source.lstrip().startswith("if interactive:"), cell.source
+
+
+def test_one_report_function_per_notebook_with_none_overrides():
+    """``salesnb`` offers one ``*_report`` per notebook; every override it takes (the
+    ``simulate`` switch aside) defaults to None, meaning "from the settings"."""
+    import inspect
+
+    import salesnb
+    from salesnb.report.parameters import NOTEBOOKS
+
+    reports = [n for n in salesnb.__all__ if n.endswith("_report") and n != "run_report"]
+    assert len(reports) == len(NOTEBOOKS) == 8
+    for name in reports:
+        parameters = list(inspect.signature(getattr(salesnb, name)).parameters.values())
+        assert parameters[0].name == "client", name
+        for p in parameters[1:]:
+            assert p.default is None or p.name == "simulate", (name, p.name, p.default)
