@@ -50,6 +50,17 @@ from salesnb.errors import Problem
 # The settings first: they hold the crm: section's model, built on their own models.
 from salesnb.io import settings as _settings  # noqa: F401
 from salesnb.io import tables as _tables
+from salesnb.io._files import (
+    DELIMITERS,
+    HEAD_BYTES,
+    LEADING_BLANK_LINES,
+    NEWLINES,
+    SEP_LINE,
+    encoding_of,
+    first_record,
+    present,
+    refused,
+)
 from salesnb.io.crm_settings import (
     ACCOUNT_TYPES,
     FIELDS,
@@ -209,7 +220,7 @@ def crm_files(folder: Path | str, settings: CrmSettings | None) -> dict[str, str
         name = named.get(key, default)
         stem = Path(name).stem
         for candidate in (name, f"{stem}.csv", f"{stem}.xlsx"):
-            if _tables._present(folder / candidate):
+            if present(folder / candidate):
                 found[key] = candidate
                 break
     return found
@@ -252,9 +263,9 @@ def _read_export(
     Excel workbook, a row the parser refuses) through the workbook's table engine.
     """
     path = folder / name
-    refused = _tables._refused(folder, path)
-    if refused:
-        return None, [Problem(name, refused)]
+    why = refused(folder, path)
+    if why:
+        return None, [Problem(name, why)]
     if path.suffix.lower() == ".csv":
         try:
             got = _read_fast(path, name, columns, dialect)
@@ -270,8 +281,8 @@ def _read_fast(
 ) -> tuple[_Export | None, list[Problem]] | None:
     size = path.stat().st_size
     with path.open("rb") as f:
-        head = f.read(_tables._HEAD_BYTES)
-    codec, _ = _tables._codec(head, size)
+        head = f.read(HEAD_BYTES)
+    codec, _ = encoding_of(head, size)
     if codec not in ("utf-8", "utf-8-sig") or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         return None
     try:
@@ -280,10 +291,10 @@ def _read_fast(
         if exc.start < len(head) - 4:  # not UTF-8 (more than a character cut at the end)
             return None
         start = head[: exc.start].decode(codec)
-    forced = _tables._SEP_LINE.match(start)
+    forced = SEP_LINE.match(start)
     at = forced.end() if forced is not None else 0
-    blank = _tables._LEADING_BLANK_LINES.match(start, at)
-    skipped = len(_tables._NEWLINES.findall(blank.group())) + (forced is not None)
+    blank = LEADING_BLANK_LINES.match(start, at)
+    skipped = len(NEWLINES.findall(blank.group())) + (forced is not None)
     text = start[blank.end() :]
     if not text.strip():
         return None
@@ -293,16 +304,16 @@ def _read_fast(
     else:
 
         def score(d: str) -> tuple[int, int]:
-            first = _tables._first_record(text, d)
+            first = first_record(text, d)
             return sum(header_key(h) in known for h in first), len(first)
 
-        delimiter = max(_tables._DELIMITERS, key=score)
-    header = _tables._first_record(text, delimiter)
+        delimiter = max(DELIMITERS, key=score)
+    header = first_record(text, delimiter)
     if not header:
         return None
     problems: list[Problem] = []
     if delimiter != ",":
-        what = _tables._DELIMITERS.get(delimiter, repr(delimiter))
+        what = DELIMITERS.get(delimiter, repr(delimiter))
         problems.append(Problem(name, f"values separated by {what}s", note=True))
     where = {c: _find(header, c) for c in columns}
     positions = sorted({j for j in where.values() if j is not None})

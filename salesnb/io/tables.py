@@ -14,8 +14,9 @@ work on parsed tables and name the row of each problem.
 Files as real exports write them
 --------------------------------
 A CSV file is read as UTF-8 (with or without a byte-order mark), UTF-16 or UTF-32
-with a byte-order mark, or else as Windows-1252; its values are separated by
-commas, semicolons or tabs, whichever the header row shows. Anything but UTF-8 and
+(by its byte-order mark, or UTF-16 that plainly is), or else as Windows-1252, as the
+settings file is (:mod:`salesnb.io._files`); its values are separated by commas,
+semicolons or tabs, whichever the header row shows. Anything but UTF-8 and
 commas is said in a note (a :class:`~salesnb.errors.Problem` with ``note=True``).
 A row with more values than the header is one problem for that row (its cells are
 :data:`INVALID`), never a table shifted by one column. An Excel workbook's first
@@ -56,7 +57,6 @@ and tables.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import functools
@@ -76,6 +76,18 @@ from pandas.api.types import infer_dtype
 
 from salesnb._checks import LARGEST_AMOUNT
 from salesnb.errors import Problem
+from salesnb.io._files import (
+    DELIMITERS,
+    HEAD_BYTES,
+    LEADING_BLANK_LINES,
+    NEWLINES,
+    SEP_LINE,
+    decode,
+    encoding_of,
+    first_record,
+    present,
+    refused,
+)
 
 try:  # what Series.map uses to give its result a dtype (typed() does the same)
     from pandas._libs.lib import maybe_convert_objects as _infer_dtype_of_objects
@@ -875,14 +887,6 @@ def header_key(name: object) -> str:
 # Reading a file
 # ----------------------------------------------------------------------------
 
-_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
-_BOMS = (  # the longer first: a UTF-32 mark begins as a UTF-16 one does
-    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
-    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
-    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
-    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
-)
 _SHOW_ROWS = 10  # rows with too many values named one by one; the rest in one problem
 
 
@@ -896,7 +900,7 @@ def read_raw(folder: Path, spec: TableSpec) -> tuple[str, pd.DataFrame | None, l
     """
     folder = Path(folder)
     csv_path, xlsx_path = folder / f"{spec.name}.csv", folder / f"{spec.name}.xlsx"
-    has_csv, has_xlsx = _present(csv_path), _present(xlsx_path)
+    has_csv, has_xlsx = present(csv_path), present(xlsx_path)
     if has_csv and has_xlsx:
         return (
             csv_path.name,
@@ -914,9 +918,9 @@ def read_raw(folder: Path, spec: TableSpec) -> tuple[str, pd.DataFrame | None, l
         )
     path = csv_path if has_csv else xlsx_path
     name = path.name
-    refused = _refused(folder, path)
-    if refused:
-        return name, None, [Problem(name, refused)]
+    why = refused(folder, path)
+    if why:
+        return name, None, [Problem(name, why)]
     try:
         if has_csv:
             frame, problems = _read_csv(path, name, spec)
@@ -938,77 +942,16 @@ def read_raw(folder: Path, spec: TableSpec) -> tuple[str, pd.DataFrame | None, l
     return name, frame, problems
 
 
-def _present(path: Path) -> bool:
-    return path.is_symlink() or path.exists()
-
-
-def _refused(folder: Path, path: Path) -> str | None:
-    """Why a table's file is not read where it is, if it is not."""
-    if path.is_symlink() and not path.exists():
-        return "is a link to a file that does not exist: copy the table itself into the folder"
-    if not path.is_file():
-        return "is not a file: a table is a CSV file or an Excel workbook"
-    try:
-        inside = path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):
-        inside = False
-    if not inside:
-        return (
-            "is a link to a file outside the client folder: copy the file into the folder "
-            "instead, so that the folder holds everything its report is made from"
-        )
-    return None
-
-
-_HEAD_BYTES = 1 << 16  # what is read first: enough to know the encoding and the header
-
-
-def _codec(head: bytes, size: int) -> tuple[str, str | None]:
-    """The codec a CSV file starts in, and its name for a note (None: UTF-8)."""
-    for bom, codec, label in _BOMS:
-        if head.startswith(bom):
-            return codec, None if label == "UTF-8" else label
-    wide = _utf16_without_mark(head, size)
-    return (wide, "UTF-16") if wide is not None else ("utf-8", None)
-
-
-def _utf16_without_mark(head: bytes, size: int) -> str | None:
-    """ "utf-16-le" or "utf-16-be" for text that is plainly UTF-16 without its byte-order
-    mark (every other byte zero, as Latin letters are written), else None."""
-    sample = head[:4096]
-    half = len(sample) // 2
-    if half < 2 or size % 2:
-        return None
-    even, odd = sample[0 : 2 * half : 2].count(0), sample[1 : 2 * half : 2].count(0)
-    if odd >= 0.4 * half and even <= 0.05 * half:
-        return "utf-16-le"
-    if even >= 0.4 * half and odd <= 0.05 * half:
-        return "utf-16-be"
-    return None
-
-
-def _first_record(text: str, delimiter: str) -> list[str]:
-    try:
-        return next(csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter), [])
-    except csv.Error:
-        return []
-
-
 def _sniff(text: str, spec: TableSpec) -> str:
     """The delimiter the header row shows: the one that splits it into the most of
     the table's columns, then into the most fields; a comma when all are alike."""
     known = {c.name for c in spec.columns}
 
     def score(delimiter: str) -> tuple[int, int]:
-        header = _first_record(text, delimiter)
+        header = first_record(text, delimiter)
         return sum(header_key(h) in known for h in header), len(header)
 
-    return max(_DELIMITERS, key=score)  # max keeps the first of equals: the comma
-
-
-_LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))*")
-_SEP_LINE = re.compile(r"sep=(.)(?:\r\n|\n|\r)")
-_NEWLINES = re.compile(r"\r\n|\n|\r")
+    return max(DELIMITERS, key=score)  # max keeps the first of equals: the comma
 
 
 def _read_csv(path: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -1016,7 +959,7 @@ def _read_csv(path: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame | No
     speed), others decoded first; see :func:`_read_text`."""
     size = path.stat().st_size
     with path.open("rb") as f:
-        head = f.read(_HEAD_BYTES)
+        head = f.read(HEAD_BYTES)
     if head.startswith(b"PK\x03\x04"):
         return None, [
             Problem(
@@ -1033,38 +976,20 @@ def _read_csv(path: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame | No
                 "from the spreadsheet as CSV UTF-8",
             )
         ]
-    codec, label = _codec(head, size)
+    codec, _ = encoding_of(head, size)
     if codec in ("utf-8", "utf-8-sig"):
         start = head.decode(codec, "replace")  # the head may end within a character
         got = _read_text(path, codec, start, len(head) == size, None, name, spec)
         if got is not None:
             return got
-        data = path.read_bytes()  # not UTF-8 after all: Windows-1252, the fallback
-        data = data.removeprefix(codecs.BOM_UTF8)
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            return None, [
-                Problem(
-                    name,
-                    f"is neither UTF-8 nor Windows-1252 text (byte {exc.start + 1} is "
-                    f"0x{data[exc.start]:02x}): save it from the spreadsheet as CSV UTF-8",
-                )
-            ]
-        label = "Windows-1252"
-    else:
-        try:
-            text = path.read_bytes().decode(codec)
-        except UnicodeDecodeError:
-            return None, [
-                Problem(
-                    name,
-                    f"starts as {label} text does, but is not {label} text throughout: save "
-                    "it from the spreadsheet as CSV UTF-8",
-                )
-            ]
+        # not UTF-8 after all: read whole, as Windows-1252 (decode() tries UTF-8 first)
+    read = decode(path.read_bytes(), name, advice="save it from the spreadsheet as CSV UTF-8")
+    if isinstance(read, Problem):
+        return None, [read]
+    text, label = read
     payload = io.BytesIO(text.encode("utf-8", "surrogatepass"))
-    got = _read_text(payload, "utf-8", text, True, label, name, spec)
+    said = None if label == "UTF-8" else label
+    got = _read_text(payload, "utf-8", text, True, said, name, spec)
     assert got is not None  # the text is UTF-8 now
     return got
 
@@ -1082,10 +1007,10 @@ def _read_text(
     of it when ``complete``); None if the file turns out not to be in ``codec``."""
     # A first line "sep=;" (as Excel writes for itself) names the delimiter and is no
     # row of the table; blank lines before the header keep their place in the numbering.
-    forced = _SEP_LINE.match(start)
+    forced = SEP_LINE.match(start)
     at = forced.end() if forced is not None else 0
-    blank = _LEADING_BLANK_LINES.match(start, at)
-    skipped = len(_NEWLINES.findall(blank.group()))
+    blank = LEADING_BLANK_LINES.match(start, at)
+    skipped = len(NEWLINES.findall(blank.group()))
     lines = skipped + (forced is not None)
     at = blank.end()
     if complete and not start[at:].strip():
@@ -1097,7 +1022,7 @@ def _read_text(
     if label is not None:
         said.append(f"read as {label} text (it is not UTF-8)")
     if delimiter != ",":
-        said.append(f"values separated by {_DELIMITERS.get(delimiter, repr(delimiter))}s")
+        said.append(f"values separated by {DELIMITERS.get(delimiter, repr(delimiter))}s")
     if said:
         problems.append(Problem(name, "; ".join(said), note=True))
     try:
@@ -1174,7 +1099,7 @@ def _csv_rows(
     width = max(len(records[0]), 1)
     cells = np.full((len(records), width), "", dtype=object)
     bad: list[tuple[int, str]] = []
-    what = _DELIMITERS.get(delimiter, repr(delimiter))
+    what = DELIMITERS.get(delimiter, repr(delimiter))
     example = " (such as 1,500 or Insurance, liability)" if delimiter == "," else ""
     longer = [len(r) > width for r in records[1:]]
     filled = [any(v.strip() for v in r) for r in records[1:]]

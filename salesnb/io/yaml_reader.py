@@ -19,8 +19,9 @@ object is made:
   (the settings model reads it and says what is wrong with an impossible one),
   and ``1:30`` is text.
 
-:func:`read_text` reads the file's bytes and decodes them (UTF-8 with or without
-a byte-order mark, UTF-16 or UTF-32 with one, else Windows-1252 with a note);
+:func:`read_text` reads the file's bytes and decodes them as every table of the
+client folder is (UTF-8, UTF-16 or UTF-32, else Windows-1252 with a note; see
+:mod:`salesnb.io._files`);
 :func:`compose` turns text into a node tree with its lines; :func:`construct`
 turns that tree into plain dicts, lists and scalars. :func:`load_value` does all
 of it for one value given on the command line.
@@ -28,7 +29,6 @@ of it for one value given on the command line.
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 
 from salesnb.errors import Problem
+from salesnb.io._files import decode
 
 __all__ = [
     "ECHO",
@@ -126,14 +127,6 @@ class Duplicate:
 # Bytes to text
 # ----------------------------------------------------------------------------
 
-_BOMS = (  # the longer marks first: UTF-32 LE starts like UTF-16 LE
-    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
-    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
-    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
-    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
-)
-
 
 def read_text(path: Path, name: str | None = None) -> tuple[str | None, list[Problem]]:
     """The text of ``path`` and what is worth knowing about how it was read.
@@ -161,37 +154,12 @@ def read_text(path: Path, name: str | None = None) -> tuple[str | None, list[Pro
                 "of text; is this the right file?",
             )
         ]
-    return decode(data, name)
-
-
-def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
-    """``data`` as text: by its byte-order mark, else UTF-8, else Windows-1252 (with a note)."""
-    for mark, codec, label in _BOMS:
-        if data.startswith(mark):
-            try:
-                return data.decode(codec), []
-            except UnicodeDecodeError as exc:
-                return None, [
-                    Problem(
-                        name,
-                        f"starts with a {label} byte-order mark but is not valid {label} "
-                        f"(byte {exc.start}); save it again as UTF-8",
-                    )
-                ]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                name,
-                f"is not text: byte {exc.start} (0x{data[exc.start]:02x}) is neither UTF-8 "
-                "nor Windows-1252; save the file as UTF-8 text",
-            )
-        ]
+    read = decode(data, name)
+    if isinstance(read, Problem):
+        return None, [read]
+    text, label = read
+    if label != "Windows-1252":
+        return text, []
     note = Problem(
         name,
         "read as Windows-1252 (the file is not UTF-8); check that accented letters "

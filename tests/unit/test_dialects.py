@@ -47,6 +47,7 @@ from salesnb.io.tables import (
     parse_text,
     read_raw,
 )
+from salesnb.io.yaml_reader import read_text
 from salesnb.paths import SAMPLE_CLIENT
 
 SPEC = TableSpec(
@@ -385,6 +386,48 @@ def test_text_that_cannot_be_read_says_why(tmp_path, case):
     frame, _ = read(tmp_path, case.content)
     assert frame is None
     check(tmp_path, case)
+
+
+CSV_UTF8 = "save it from the spreadsheet as CSV UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            HEAD.encode() + b"2027-01,\x81\x8d,5,\n",
+            f"is neither UTF-8 nor Windows-1252 text (byte {len(HEAD) + 9} is 0x81): {CSV_UTF8}",
+        ),
+        (
+            codecs.BOM_UTF8 + HEAD.encode() + b"2027-01,\x81\x8d,5,\n",
+            f"is neither UTF-8 nor Windows-1252 text (byte {len(HEAD) + 12} is 0x81): {CSV_UTF8}",
+        ),
+        (
+            codecs.BOM_UTF16_LE + b"m\x00o\x00\x00\xd8",
+            f"starts as UTF-16 text does, but is not UTF-16 text throughout (byte 7): {CSV_UTF8}",
+        ),
+    ],
+    ids=["undefined-byte", "undefined-byte-after-a-utf8-mark", "a-cut-utf16-character"],
+)
+def test_the_byte_that_cannot_be_read_is_counted_from_1(tmp_path, content, message):
+    """The first byte is byte 1, the byte-order mark included, as a person counts."""
+    frame, problems = read(tmp_path, content)
+    assert frame is None
+    assert problems == [Problem("plan.csv", message)]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"id: \x81\n", codecs.BOM_UTF8 + b"id: \x81\n", codecs.BOM_UTF16_LE + b"i\x00\x00\xd8"],
+    ids=["undefined-byte", "undefined-byte-after-a-utf8-mark", "a-cut-utf16-character"],
+)
+def test_a_table_and_the_settings_say_the_same_of_bytes_that_are_not_text(tmp_path, content):
+    _, [table] = read(tmp_path, content)
+    (tmp_path / "settings.yaml").write_bytes(content)
+    _, [settings] = read_text(tmp_path / "settings.yaml")
+    advice = "save it as UTF-8 text"
+    assert table.message.endswith(CSV_UTF8) and settings.message.endswith(advice)
+    assert table.message.removesuffix(CSV_UTF8) == settings.message.removesuffix(advice)
 
 
 @pytest.mark.parametrize(("delimiter", "said"), [(",", None), (";", "semicolons"), ("\t", "tabs")])

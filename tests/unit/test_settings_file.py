@@ -619,6 +619,30 @@ def test_a_windows_1252_file_reads_with_a_note_and_its_settings(tmp_path):
     assert note.note and note.file == FILE and "Windows-1252" in note.message
 
 
+def test_a_utf8_mark_on_windows_1252_text_reads_with_the_note(tmp_path):
+    text = edited("name: Cedar Ridge Technology", "name: Cèdre Ridge Technology")
+    settings, problems = read_settings(write(tmp_path, codecs.BOM_UTF8 + text.encode("cp1252")))
+    assert settings is not None and settings.client.name == "Cèdre Ridge Technology"
+    assert [(p.note, "Windows-1252" in p.message) for p in problems] == [(True, True)]
+
+
+def test_utf16_without_a_mark_reads_without_a_note(tmp_path):
+    text = edited("name: Cedar Ridge Technology", "name: Cèdre Ridge Technology")
+    settings, problems = read_settings(write(tmp_path, text.encode("utf-16-le")))
+    assert problems == []
+    assert settings.client.name == "Cèdre Ridge Technology"
+
+
+def test_the_byte_that_is_not_text_is_counted_from_1(tmp_path):
+    _, problems = read_settings(write(tmp_path, b"client: \x81\n"))
+    assert problems == [
+        Problem(
+            FILE,
+            "is neither UTF-8 nor Windows-1252 text (byte 9 is 0x81): save it as UTF-8 text",
+        )
+    ]
+
+
 def test_a_client_folder_whose_settings_are_windows_1252_loads_with_the_note(tmp_path):
     from salesnb.io import check_folder
 
@@ -642,15 +666,15 @@ def test_a_windows_1252_file_with_an_error_gives_both(tmp_path):
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (b"client:\n  name: \x81\x8d\x8f\x90\n", ("not text",)),
-        (codecs.BOM_UTF8 + b"client: \xff\xfe\xfd\n", ("byte-order mark",)),
-        (codecs.BOM_UTF16_LE + b"c\x00l\x00\x00\xd8", ("UTF-16",)),
+        (b"client:\n  name: \x81\x8d\x8f\x90\n", ("neither UTF-8 nor", "byte 17 is 0x81")),
+        (codecs.BOM_UTF8 + b"client: \x81\n", ("neither UTF-8 nor", "byte 12 is 0x81")),
+        (codecs.BOM_UTF16_LE + b"c\x00l\x00\x00\xd8", ("not UTF-16 text", "(byte 7)")),
         (b"client:\x00\n", ("\\x00",)),
         (b"", ("mapping",)),
         (b"# only a comment\n", ("mapping",)),
         (b"- a\n- list\n", ("mapping",)),
     ],
-    ids=["undefined-bytes", "bad-utf8-after-bom", "bad-utf16", "nul", "empty", "comment", "list"],
+    ids=["undefined-bytes", "undefined-after-bom", "bad-utf16", "nul", "empty", "comment", "list"],
 )
 def test_bytes_that_are_not_settings(tmp_path, data, words):
     settings, problems = read_settings(write(tmp_path, data))
