@@ -90,8 +90,16 @@ def month_labels(months: Sequence[pd.Period]) -> list[str]:
     ]
 
 
-def span(months: pd.PeriodIndex, year: bool = True) -> str:
-    """'Jan-Mar 2027' ('Jan-Mar' without the year), or 'Dec 2027-Feb 2028' across a year end."""
+def span(months: Sequence[pd.Period] | Sequence[pd.Timestamp], year: bool = True) -> str:
+    """'Jan-Mar 2027' ('Jan-Mar' without the year), or 'Dec 2027-Feb 2028' across a year end.
+
+    ``months`` runs in order (months, or any dates within them); the first and last count.
+
+    >>> span(pd.period_range("2027-11", "2028-01", freq="M"))
+    'Nov 2027-Jan 2028'
+    >>> span([pd.Timestamp("2027-01-04"), pd.Timestamp("2027-03-31")])
+    'Jan-Mar 2027'
+    """
     first, last = months[0], months[-1]
     if not year:
         return f"{first:%b}-{last:%b}"

@@ -23,6 +23,7 @@ from salesnb.charts._style import (
     money_axis,
     plain,
     short_money,
+    span,
     tidy,
 )
 from salesnb.dashboard import TOTAL, available
@@ -133,12 +134,11 @@ def draw_coverage(ax: Axes, report: DashboardReport, months: int = 3) -> None:
         elif not np.isnan(n):
             said += "\nnothing won"
         ax.text(xi, np.nan_to_num(cv) + 0.1, said, ha="center", va="bottom", fontsize=8)
-    span = c.months[months]
     ax.set_xticks(x, [plain(name) for name in labels])
     top = np.nanmax([*np.nan_to_num(cover), *[v for v in finite if not np.isnan(v)], 1.0])
     ax.set_ylim(0, top * 1.3)
     ax.set_ylabel("times quota")
-    ax.set_title(plain(f"{title}, {span[0]:%b}-{span[-1]:%b %Y}"))
+    ax.set_title(plain(f"{title}, {span(c.months[months])}"))
     ax.legend(frameon=False, loc="upper right", fontsize=8)
     tidy(ax)
 
@@ -252,7 +252,7 @@ def draw_flow(ax: Axes, report: DashboardReport, currency: str, rep: str | None 
     first, last = f.window
     since = "" if f.previous_as_of is None else f" since {f.previous_as_of:%d %b %Y}"
     who = "the team" if rep is None else rep
-    ax.set_title(plain(f"{title} ({first:%b}-{last:%b %Y} closes, {who}){since}"))
+    ax.set_title(plain(f"{title} ({span([first, last])} closes, {who}){since}"))
     tidy(ax)
 
 
