@@ -68,6 +68,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from salesnb import _checks as check
 from salesnb.errors import InputError
 
 __all__ = [
@@ -193,18 +194,8 @@ def _freq(freq: str, fy_start_month: int = 1) -> str:
     return freq
 
 
-def _day(name: str, value: object) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        day = pd.NaT
-    if day is pd.NaT:
-        raise InputError(f"{name}: expected a date such as '2027-01-08'; got {value!r}")
-    return day.normalize()
-
-
 def _optional_day(name: str, value: object) -> pd.Timestamp | None:
-    return None if value is None else _day(name, value)
+    return None if value is None else check.day(name, value)
 
 
 def to_date(as_of: object, freq: str = "Y", *, fy_start_month: int = 1) -> Window:
@@ -220,15 +211,8 @@ def to_date(as_of: object, freq: str = "Y", *, fy_start_month: int = 1) -> Windo
     >>> to_date("2027-01-08", "W").start  # a Friday: the week began on Monday the 4th
     Timestamp('2027-01-04 00:00:00')
     """
-    day = _day("as_of", as_of)
+    day = check.day("as_of", as_of)
     return Window(day.to_period(_freq(freq, fy_start_month)).start_time.normalize(), day)
-
-
-def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
-    values = frame[column]
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    return pd.to_datetime(values)
 
 
 def _in_window(dates: pd.Series, start: object, end: object) -> np.ndarray:
@@ -354,7 +338,7 @@ def _closed(
     """Won and lost deals whose close date lies in the window: the row mask, and won among them."""
     won = _eq(opportunities["status"], "won")
     mask = (won | _eq(opportunities["status"], "lost")) & _in_window(
-        _dates(opportunities, "close"), start, end
+        check.dates("opportunities", opportunities, "close"), start, end
     )
     return mask, won[mask]
 
@@ -403,7 +387,9 @@ def win_rates(
 
     mask, won = _closed(opportunities, start, end)
     amount = opportunities["amount"].to_numpy(dtype=float)[mask]
-    period = _period_of(_dates(opportunities, "close")[mask], freq, fy_start_month)
+    period = _period_of(
+        check.dates("opportunities", opportunities, "close")[mask], freq, fy_start_month
+    )
     out = _rep_table(
         opportunities["owner"][mask],
         {
@@ -423,7 +409,7 @@ def win_rates(
 def _won(opportunities: pd.DataFrame, start: object, end: object) -> np.ndarray:
     """The row mask of won deals whose close date lies in the window."""
     return _eq(opportunities["status"], "won") & _in_window(
-        _dates(opportunities, "close"), start, end
+        check.dates("opportunities", opportunities, "close"), start, end
     )
 
 
@@ -462,7 +448,9 @@ def average_order_value(
         return missing
 
     mask = _won(opportunities, start, end)
-    period = _period_of(_dates(opportunities, "close")[mask], freq, fy_start_month)
+    period = _period_of(
+        check.dates("opportunities", opportunities, "close")[mask], freq, fy_start_month
+    )
     out = _rep_table(
         opportunities["owner"][mask],
         {"won_amount": opportunities["amount"].to_numpy(dtype=float)[mask]},
@@ -473,8 +461,8 @@ def average_order_value(
 
 
 def _cycle_days(opportunities: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
-    close = _dates(opportunities, "close").to_numpy()[mask]
-    created = _dates(opportunities, "created").to_numpy()[mask]
+    close = check.dates("opportunities", opportunities, "close").to_numpy()[mask]
+    created = check.dates("opportunities", opportunities, "created").to_numpy()[mask]
     return (close - created).astype("timedelta64[D]").astype(float)
 
 
@@ -513,9 +501,14 @@ def sales_cycle(
     if missing:
         return missing
 
-    mask = _won(opportunities, start, end) & _dates(opportunities, "created").notna().to_numpy()
+    mask = (
+        _won(opportunities, start, end)
+        & check.dates("opportunities", opportunities, "created").notna().to_numpy()
+    )
     days = _cycle_days(opportunities, mask)
-    period = _period_of(_dates(opportunities, "close")[mask], freq, fy_start_month)
+    period = _period_of(
+        check.dates("opportunities", opportunities, "close")[mask], freq, fy_start_month
+    )
     out = _rep_table(
         opportunities["owner"][mask], {"days": days}, period=period, medians={"median_days": days}
     ).rename(columns={"rows": "won"})
@@ -855,8 +848,8 @@ def forecast_accuracy(
             "forecast": forecasts["forecast"].astype(float),
         }
     )
-    first = None if start is None else _day("start", start).to_period("M")
-    last = None if end is None else _day("end", end).to_period("M")
+    first = None if start is None else check.day("start", start).to_period("M")
+    last = None if end is None else check.day("end", end).to_period("M")
     keep = given["period"].notna().to_numpy()
     if first is not None:
         keep = keep & (given["period"] >= first).to_numpy()
@@ -866,7 +859,10 @@ def forecast_accuracy(
     given = given.groupby(["period", "owner"], sort=True)["forecast"].sum()
     won = opportunities.loc[_won(opportunities, None, None), ["owner", "close", "amount"]]
     actual = won.groupby(
-        [_dates(won, "close").dt.to_period("M").rename("period"), won["owner"].astype(object)]
+        [
+            check.dates("opportunities", won, "close").dt.to_period("M").rename("period"),
+            won["owner"].astype(object),
+        ]
     )["amount"].sum()
     data = given.to_frame()
     data["actual"] = actual.reindex(data.index).fillna(0.0).to_numpy()
@@ -918,7 +914,7 @@ def weekly_activities(
     missing = needs(activities, "owner", "date", "kind", table="activities")
     if missing:
         return missing
-    dates = _dates(activities, "date")
+    dates = check.dates("activities", activities, "date")
     mask = _in_window(dates, start, end)
     if kinds is not None:
         mask = mask & activities["kind"].isin(list(kinds)).to_numpy()
@@ -1000,7 +996,7 @@ def activity_vs_standard(
     standard = np.array([float(standards[k]) for k in standards], dtype=float)
     if np.any(~np.isfinite(standard) | (standard < 0)):
         raise InputError(f"activity_standards: must be numbers, 0 or more; got {dict(standards)}")
-    dates = _dates(activities, "date")
+    dates = check.dates("activities", activities, "date")
     first = _optional_day("start", start)
     last = _optional_day("end", end)
     if first is None:
@@ -1027,7 +1023,7 @@ def activity_vs_standard(
     rep_first = np.full(len(names), first_week, dtype="datetime64[ns]")
     for name, day in (rep_starts or {}).items():
         if name in position and day is not None and not pd.isna(day):
-            began = _monday_on_or_after(_day(f"start of {name}", day))
+            began = _monday_on_or_after(check.day(f"start of {name}", day))
             if first_week is not pd.NaT and began > first_week:
                 rep_first[position[name]] = began.to_datetime64()
     code_map = np.array([position.get(n, 0) for n in owner_names], dtype=np.int64)
@@ -1228,9 +1224,9 @@ def cost_per_lead(
     month = _months(lead_spend["month"])
     keep = month.notna().to_numpy()
     if start is not None:
-        keep = keep & (month >= _day("start", start).to_period("M")).to_numpy()
+        keep = keep & (month >= check.day("start", start).to_period("M")).to_numpy()
     if end is not None:
-        keep = keep & (month <= _day("end", end).to_period("M")).to_numpy()
+        keep = keep & (month <= check.day("end", end).to_period("M")).to_numpy()
     rows = lead_spend.loc[keep]
     month = month[keep]
     leads = (
@@ -1247,7 +1243,7 @@ def cost_per_lead(
         created = opportunities.groupby(
             [
                 opportunities["source"].astype(object),
-                _dates(opportunities, "created").dt.to_period("M"),
+                check.dates("opportunities", opportunities, "created").dt.to_period("M"),
             ]
         ).size()
         key = pd.MultiIndex.from_arrays([rows["source"].astype(object), month])
@@ -1327,11 +1323,11 @@ def days_sales_outstanding(
     missing = needs(receivables, "invoice", "issued", "amount", table="receivables")
     if missing:
         return missing
-    day = _day("as_of", as_of)
-    issued = _dates(receivables, "issued")
+    day = check.day("as_of", as_of)
+    issued = check.dates("receivables", receivables, "issued")
     amount = receivables["amount"].to_numpy(dtype=float)
     paid = (
-        _dates(receivables, "paid")
+        check.dates("receivables", receivables, "paid")
         if "paid" in receivables.columns
         else pd.Series(pd.NaT, index=receivables.index, dtype="datetime64[ns]")
     )
@@ -1448,7 +1444,7 @@ def rep_profitability(
         return missing
     if margin_rate is None and needs(opportunities, "margin"):
         return NotAvailable(needs=("margin",), table="opportunities")
-    first, last = _day("start", start), _day("end", end)
+    first, last = check.day("start", start), check.day("end", end)
     won = opportunities.loc[
         _won(opportunities, first, last),
         ["owner", "amount", "close", *(["margin"] if "margin" in opportunities.columns else [])],
@@ -1538,7 +1534,7 @@ def direct_sales_expense(
         ["owner", "amount", "close", *(["margin"] if "margin" in opportunities.columns else [])],
     ]
     margin, without = _deal_margin(won, margin_rate)
-    period = _dates(won, "close").dt.to_period(freq)
+    period = check.dates("opportunities", won, "close").dt.to_period(freq)
     data = pd.DataFrame(
         {
             "volume": won["amount"].to_numpy(dtype=float),
@@ -1642,7 +1638,7 @@ def services_rates(
         raise InputError(
             f"daily_billable_hours: must be a number of hours above 0; got {daily_billable_hours!r}"
         )
-    week = _dates(hours, "week")
+    week = check.dates("hours", hours, "week")
     rows = hours.loc[_in_window(week, start, end)]
     week = week.loc[rows.index]
     data = pd.DataFrame(
@@ -1742,7 +1738,7 @@ def forecast_rollup(
     )
     if missing:
         return missing
-    mask = _in_window(_dates(opportunities, "close"), start, end)
+    mask = _in_window(check.dates("opportunities", opportunities, "close"), start, end)
     mask &= ~_eq(opportunities["status"], "lost")
     won = _eq(opportunities["status"], "won")[mask]
     category = opportunities["forecast_category"][mask]
@@ -1813,7 +1809,7 @@ def goalboard(
     )
     if missing:
         return missing
-    first, last = _day("start", start), _day("end", end)
+    first, last = check.day("start", start), check.day("end", end)
     won = opportunities.loc[_won(opportunities, first, last), ["owner", "amount"]]
     won_by_rep = won.groupby(won["owner"].astype(object))["amount"].sum()
     months = pd.PeriodIndex([pd.Period(str(c), freq="M") for c in quotas.columns], freq="M")
@@ -1880,8 +1876,8 @@ def top_forecast_accounts(
         return missing
     if freq not in ("M", "Q"):
         raise InputError(f"freq: must be 'M' (this month) or 'Q' (this quarter); got {freq!r}")
-    period = _day("as_of", as_of).to_period(_freq(freq, fy_start_month))
-    close = _dates(opportunities, "close")
+    period = check.day("as_of", as_of).to_period(_freq(freq, fy_start_month))
+    close = check.dates("opportunities", opportunities, "close")
     mask = (opportunities["status"] == "open").to_numpy()
     mask = mask & _in_window(close, period.start_time, period.end_time.normalize())
     deals = opportunities.loc[mask]

@@ -43,13 +43,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
+from salesnb import _checks as check
 from salesnb.errors import InputError
 
 __all__ = [
@@ -135,18 +136,8 @@ MIN_WEEKS = min_weeks(MAX_LAG_WEEKS)
 
 
 # ----------------------------------------------------------------------------
-# Checking input
+# Weeks, and checking input
 # ----------------------------------------------------------------------------
-
-
-def _as_of(value: object) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise InputError(f"as_of: must be a date; got {value!r}") from None
-    if stamp is pd.NaT:
-        raise InputError("as_of: must be a date; got a blank")
-    return stamp.normalize()
 
 
 def _last_complete_week(as_of: pd.Timestamp) -> pd.Timestamp:
@@ -155,37 +146,14 @@ def _last_complete_week(as_of: pd.Timestamp) -> pd.Timestamp:
 
 
 def _monday(dates: pd.Series) -> pd.Series:
-    days = dates.dt.normalize()
-    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    """The Monday of each date's week (the dates at midnight, as ``check.dates`` gives them)."""
+    return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
 
 
 def _week_range(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
     """The Mondays from ``first`` to ``last``, as a plain index (no frequency attached)."""
     weeks = pd.date_range(first, last, freq="7D", name="week")
     return pd.DatetimeIndex(list(weeks), name="week")
-
-
-def _columns(frame: object, table: str, needed: Sequence[str]) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{table}: must be a table (DataFrame); got {type(frame).__name__}")
-    absent = [c for c in needed if c not in frame.columns]
-    if absent:
-        raise InputError(f"{table}: needs the columns {', '.join(needed)}; missing {absent}")
-    return frame
-
-
-def _dates(frame: pd.DataFrame, table: str, column: str) -> pd.Series:
-    dates = pd.to_datetime(frame[column], errors="coerce")
-    blank = dates.isna()
-    if blank.any():
-        where = frame.loc[blank].index[0]
-        row = int(frame.loc[where, "row"]) if "row" in frame.columns else None
-        raise InputError(
-            f"{column}: every {table} row needs a date; got {frame.loc[where, column]!r}",
-            row=row,
-            column=column,
-        )
-    return dates
 
 
 def _kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
@@ -209,9 +177,9 @@ def _label(kind: str) -> str:
 
 def _weeks_of(activities: pd.DataFrame, as_of: object) -> tuple[pd.DataFrame, pd.DatetimeIndex]:
     """The activities up to the last complete week, with their week, and the weeks covered."""
-    acts = _columns(activities, "activities", ("owner", "date", "kind"))
-    dates = _dates(acts, "activities", "date")
-    last = _last_complete_week(_as_of(as_of))
+    acts = check.columns("activities", activities, ("owner", "date", "kind"))
+    dates = check.dates("activities", acts, "date", blank="refuse")
+    last = _last_complete_week(check.day("as_of", as_of))
     acts = acts.assign(date=dates, week=_monday(dates))
     acts = acts.loc[acts["week"] <= last]
     if acts.empty:
@@ -370,9 +338,9 @@ def monthly_activity(
     2026-03     1
     """
     chosen = _kinds(kinds)
-    acts = _columns(activities, "activities", ("owner", "date", "kind"))
-    dates = _dates(acts, "activities", "date")
-    last = _as_of(as_of).to_period("M") - 1
+    acts = check.columns("activities", activities, ("owner", "date", "kind"))
+    dates = check.dates("activities", acts, "date", blank="refuse")
+    last = check.day("as_of", as_of).to_period("M") - 1
     acts = acts.assign(month=dates.dt.to_period("M"))
     acts = acts.loc[acts["month"] <= last]
     if acts.empty:
@@ -440,11 +408,11 @@ def weekly_bookings(
     if value not in ("amount", "margin"):
         raise InputError(f"value: must be 'amount' or 'margin'; got {value!r}")
     needed = ("status", "close", value, *(("owner",) if by_owner else ()))
-    opps = _columns(opportunities, "opportunities", needed)
+    opps = check.columns("opportunities", opportunities, needed)
     won = opps.loc[opps["status"] == "won"]
     if won.empty:
         raise InputError("opportunities: no won deal; bookings need at least one")
-    close = _dates(won, "opportunities", "close")
+    close = check.dates("won opportunities", won, "close", blank="refuse")
     amounts = pd.to_numeric(won[value], errors="coerce")
     if amounts.isna().any():
         where = won.loc[amounts.isna()].index[0]
@@ -454,7 +422,7 @@ def weekly_bookings(
             row=row,
             column=value,
         )
-    last = _last_complete_week(_as_of(as_of))
+    last = _last_complete_week(check.day("as_of", as_of))
     won = won.assign(week=_monday(close), booked=amounts.astype(float))
     if weeks is None:
         first = won["week"].min()

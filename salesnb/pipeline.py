@@ -49,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from salesnb import _checks as check
 from salesnb.errors import InputError
 
 __all__ = [
@@ -102,23 +103,13 @@ _DAY = pd.Timedelta(days=1)
 # ----------------------------------------------------------------------------
 
 
-def _date(name: str, value: object) -> pd.Timestamp:
-    """A date-like value as a midnight Timestamp."""
-    try:
-        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        stamp = pd.NaT
-    if stamp is pd.NaT or value is None:
-        raise InputError(f"{name}: expected a date such as '2027-01-08'; got {value!r}")
-    return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize()
-
-
 def _window(window: object) -> tuple[pd.Timestamp, pd.Timestamp]:
     """A window of close dates: a Period (a month, a quarter, a year) or a pair of dates."""
     if isinstance(window, pd.Period):
         return window.start_time.normalize(), window.end_time.normalize()
     if isinstance(window, tuple | list) and len(window) == 2:
-        first, last = _date("window (first day)", window[0]), _date("window (last day)", window[1])
+        first = check.day("window (first day)", window[0])
+        last = check.day("window (last day)", window[1])
         if last < first:
             raise InputError(
                 f"window: the last day {last.date()} is before the first {first.date()}"
@@ -128,25 +119,6 @@ def _window(window: object) -> tuple[pd.Timestamp, pd.Timestamp]:
         "window: expected a Period such as Period('2027Q1') or a pair of dates "
         f"(first day, last day); got {window!r}"
     )
-
-
-def _columns(frame: object, name: str, required: Iterable[str]) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{name}: expected a table (DataFrame); got {type(frame).__name__}")
-    absent = [c for c in required if c not in frame.columns]
-    if absent:
-        raise InputError(f"{name}: needs the columns {', '.join(absent)}")
-    return frame
-
-
-def _dates(frame: pd.DataFrame, column: str, name: str) -> pd.Series:
-    values = frame[column]
-    if not pd.api.types.is_datetime64_any_dtype(values):
-        try:
-            values = pd.to_datetime(values)
-        except (TypeError, ValueError):
-            raise InputError(f"{name}: {column} must hold dates") from None
-    return values.astype("datetime64[ns]").dt.normalize()
 
 
 def _amounts(frame: pd.DataFrame, column: str, name: str) -> pd.Series:
@@ -174,7 +146,7 @@ def _statuses(values: pd.Series, name: str) -> pd.Series:
 
 def _snapshot(frame: object, name: str) -> pd.DataFrame:
     """The fields the flow reads, checked: id, name, owner, amount, close, status."""
-    frame = _columns(frame, name, ("id", "owner", "amount", "close", "status"))
+    frame = check.columns(name, frame, ("id", "owner", "amount", "close", "status"))
     _unique_ids(frame, name)
     return pd.DataFrame(
         {
@@ -184,7 +156,7 @@ def _snapshot(frame: object, name: str) -> pd.DataFrame:
             ),
             "owner": frame["owner"].to_numpy(object),
             "amount": _amounts(frame, "amount", name).to_numpy(),
-            "close": _dates(frame, "close", name).to_numpy(),
+            "close": check.dates(name, frame, "close").to_numpy(),
             "status": _statuses(frame["status"], name).to_numpy(object),
         }
     )
@@ -524,8 +496,10 @@ def pipeline_flow(
     slipped = slipped.sort_values(["amount_current", "id"], ascending=[False, True], kind="stable")
     return PipelineFlow(
         window=(first, last),
-        previous_as_of=None if previous_as_of is None else _date("previous_as_of", previous_as_of),
-        as_of=None if as_of is None else _date("as_of", as_of),
+        previous_as_of=(
+            None if previous_as_of is None else check.day("previous_as_of", previous_as_of)
+        ),
+        as_of=None if as_of is None else check.day("as_of", as_of),
         deals=deals,
         by_rep=by_rep,
         total=total,
@@ -546,11 +520,11 @@ def _prepared_history(
     A blank amount or close date means "unchanged": it takes the deal's previous row's
     value, and before any, the opportunity's current one.
     """
-    history = _columns(history, "history", ("id", "changed", "stage"))
+    history = check.columns("history", history, ("id", "changed", "stage"))
     rows = pd.DataFrame(
         {
             "id": history["id"].to_numpy(object),
-            "changed": _dates(history, "changed", "history").to_numpy(),
+            "changed": check.dates("history", history, "changed", blank="refuse").to_numpy(),
             "stage": history["stage"].to_numpy(object),
             "amount": (
                 _amounts(history, "amount", "history")
@@ -558,14 +532,12 @@ def _prepared_history(
                 else pd.Series(np.nan, history.index)
             ).to_numpy(float),
             "close": (
-                _dates(history, "close", "history")
+                check.dates("history", history, "close")
                 if "close" in history
                 else pd.Series(pd.NaT, history.index, dtype="datetime64[ns]")
             ).to_numpy(),
         }
     )
-    if rows["changed"].isna().any():
-        raise InputError("history: every row needs its changed date")
     if rows["id"].isna().any():
         raise InputError("history: every row needs the id of its deal")
     deal, _ = pd.factorize(rows["id"])
@@ -690,7 +662,7 @@ def snapshot_from_history(
     [{'id': 'a', 'status': 'won', 'amount': 90.0}]
     """
     table = _stages(stages)
-    day = _date("as_of", as_of)
+    day = check.day("as_of", as_of)
     rows = _prepared_history(history, table, opportunities)
     return _attach(_state_at(rows, day), opportunities)
 
@@ -736,8 +708,8 @@ def flow_from_history(
     [100.0, 10.0, 110.0, 0.0]
     """
     table = _stages(stages)
-    first = _date("previous_as_of", previous_as_of)
-    second = _date("as_of", as_of)
+    first = check.day("previous_as_of", previous_as_of)
+    second = check.day("as_of", as_of)
     if second < first:
         raise InputError(f"as_of: {second.date()} is before previous_as_of {first.date()}")
     rows = _prepared_history(history, table, opportunities)
@@ -882,7 +854,7 @@ def stage_conversion(
     table = _stages(stages)
     owners = None
     if opportunities is not None:
-        _columns(opportunities, "opportunities", ("id", "owner"))
+        check.columns("opportunities", opportunities, ("id", "owner"))
         owners = opportunities.drop_duplicates("id").set_index("id")["owner"]
     if history is not None and len(history):
         rows = _prepared_history(history, table, None)
@@ -898,7 +870,7 @@ def stage_conversion(
         return StageConversion("history", total, by_rep)
     if opportunities is None:
         raise InputError("stage_conversion: needs the history or the opportunities")
-    frame = _columns(opportunities, "opportunities", ("id", "owner", "stage", "status"))
+    frame = check.columns("opportunities", opportunities, ("id", "owner", "stage", "status"))
     rank = table.rank(frame["stage"], "opportunities")
     status = _statuses(frame["status"], "opportunities").to_numpy(object)
     highest = np.where(status == "won", len(table.open), np.where(status == "lost", 0, rank))
@@ -973,7 +945,7 @@ def time_in_stage(
     table = _stages(stages)
     rows = _prepared_history(history, table, None)
     if as_of is not None:
-        rows = rows[rows["changed"] <= _date("as_of", as_of)].reset_index(drop=True)
+        rows = rows[rows["changed"] <= check.day("as_of", as_of)].reset_index(drop=True)
     ids = rows["id"].to_numpy(object)
     stage = rows["stage"].to_numpy(object)
     first_of_deal = np.ones(len(rows), dtype=bool)
@@ -988,7 +960,7 @@ def time_in_stage(
     stays["days"] = (ended - stays["changed"]).dt.days.where(~last_stay)
     owners = None
     if opportunities is not None:
-        _columns(opportunities, "opportunities", ("id", "owner"))
+        check.columns("opportunities", opportunities, ("id", "owner"))
         owners = opportunities.drop_duplicates("id").set_index("id")["owner"]
     stays["owner"] = stays["id"].map(owners) if owners is not None else np.nan
     stays = stays[stays["status"] == "open"]
@@ -1090,15 +1062,15 @@ class PipelineMath:
 
 
 def _opportunities(frame: object, required: Iterable[str]) -> pd.DataFrame:
-    frame = _columns(frame, "opportunities", required)
+    frame = check.columns("opportunities", frame, required)
     out = pd.DataFrame({"owner": frame["owner"].to_numpy(object)})
     if "id" in frame:
         out["id"] = frame["id"].to_numpy(object)
     out["amount"] = _amounts(frame, "amount", "opportunities").to_numpy()
-    out["close"] = _dates(frame, "close", "opportunities").to_numpy()
+    out["close"] = check.dates("opportunities", frame, "close").to_numpy()
     out["status"] = _statuses(frame["status"], "opportunities").to_numpy(object)
     if "created" in frame:
-        out["created"] = _dates(frame, "created", "opportunities").to_numpy()
+        out["created"] = check.dates("opportunities", frame, "created").to_numpy()
     return out
 
 
@@ -1179,7 +1151,7 @@ def pipeline_math(
     >>> pm.targets_total.loc[pd.Period("2026-03", "M")].tolist()
     [50.0, 200.0, 200.0]
     """
-    day = _date("as_of", as_of)
+    day = check.day("as_of", as_of)
     fewest, most = months
     if not (isinstance(fewest, int) and isinstance(most, int) and 1 <= fewest <= most):
         raise InputError(
@@ -1459,15 +1431,15 @@ def thirty_sixty_ninety(
     >>> t.total[["value", "count", "quota"]].loc[["overdue", "0-30", "31-60"]].to_dict("index")
     {'overdue': {'value': 0.0, 'count': 0, 'quota': nan}, '0-30': {'value': 30.0, 'count': 2, 'quota': 31.0}, '31-60': {'value': 40.0, 'count': 1, 'quota': 30.0}}
     """
-    day = _date("as_of", as_of)
-    frame = _columns(opportunities, "opportunities", ("owner", "amount", "close", "status"))
+    day = check.day("as_of", as_of)
+    frame = check.columns("opportunities", opportunities, ("owner", "amount", "close", "status"))
     status = _statuses(frame["status"], "opportunities")
     is_open = (status == "open").to_numpy()
     open_deals = pd.DataFrame(
         {
             "owner": frame["owner"].to_numpy(object)[is_open],
             "amount": _amounts(frame, "amount", "opportunities").to_numpy()[is_open],
-            "close": _dates(frame, "close", "opportunities").to_numpy()[is_open],
+            "close": check.dates("opportunities", frame, "close").to_numpy()[is_open],
         }
     )
     if open_deals["amount"].isna().any():
@@ -1619,7 +1591,7 @@ def coverage(
     >>> float(row["coverage"]), float(row["needed"]), bool(row["below_need"])
     (3.0, 4.0, True)
     """
-    day = _date("as_of", as_of)
+    day = check.day("as_of", as_of)
     opps = _opportunities(opportunities, ("owner", "amount", "close", "status"))
     quota = _quota_frame(quotas)
     if not all(isinstance(h, int) and h >= 1 for h in horizons) or not horizons:

@@ -136,6 +136,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from salesnb import _checks as check
 from salesnb import dashboard as db
 from salesnb import pipeline as pp
 from salesnb.dashboard import TOTAL, NotAvailable, available, needs
@@ -235,13 +236,6 @@ def view(result: object, currency: str) -> object:
     if not available(result):
         return Sentence(not_available_text(result))
     return result
-
-
-def _number(value: object) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    value = float(value)  # type: ignore[arg-type]
-    return value if math.isfinite(value) else None
 
 
 def _day_text(day: pd.Timestamp) -> str:
@@ -557,7 +551,7 @@ class DashboardReport:
         t = self.thirty_sixty_ninety
         if not available(t):
             return None
-        need = self._team_need()
+        need = self.team_need()
         return {
             str(cat): {
                 "value": float(r["value"]),
@@ -569,10 +563,15 @@ class DashboardReport:
             for cat, r in t.total.iterrows()
         }
 
-    def _team_need(self) -> float | None:
+    def team_need(self) -> float | None:
+        """The coverage the team needs (1 / its win rate by value over the last 365 days).
+
+        None without the coverage figure, or when no finite coverage meets the need
+        (a win rate of 0).
+        """
         if not available(self.coverage):
             return None
-        return _number(self.coverage.total["needed"].iloc[0])
+        return check.finite_or_none(self.coverage.total["needed"].iloc[0])
 
     def forecast_months(self) -> list[pd.Period]:
         if not available(self.forecast):
@@ -852,7 +851,7 @@ class DashboardReport:
         t = self.thirty_sixty_ninety
         if not available(t):
             return t
-        need = self._team_need()
+        need = self.team_need()
         frame = pd.DataFrame(
             {
                 "Deals": [str(int(v)) for v in t.total["count"]],
@@ -1205,8 +1204,8 @@ class DashboardReport:
             won = t.loc[TOTAL, "won_amount"]
             att = t.loc[TOTAL, "attainment"]
             rows[f"Won, {p.title[:1].lower()}{p.title[1:]}"] = (
-                f"{money(won, currency)} ({pct(_number(att), 0)} of quota)"
-                if _number(att) is not None
+                f"{money(won, currency)} ({pct(check.finite_or_none(att), 0)} of quota)"
+                if check.finite_or_none(att) is not None
                 else money(won, currency)
             )
         if available(self.open_pipeline):
@@ -1232,12 +1231,15 @@ class DashboardReport:
             "Period": p.title,
             "Who": "The team" if rep is None else rep,
             "Won": f"{money(r['won_amount'], currency)} in {_deals(r['won_count'])}",
-            "Quota": money(_number(r["quota"]), currency),
-            "Attainment": pct(_number(r["attainment"]), 0),
-            "Win rate (deals / value)": f"{pct(_number(r['win_rate_count']), 0)} / {pct(_number(r['win_rate_value']), 0)}",
-            "Average order": money(_number(r["average_order_value"]), currency),
+            "Quota": money(check.finite_or_none(r["quota"]), currency),
+            "Attainment": pct(check.finite_or_none(r["attainment"]), 0),
+            "Win rate (deals / value)": (
+                f"{pct(check.finite_or_none(r['win_rate_count']), 0)} / "
+                f"{pct(check.finite_or_none(r['win_rate_value']), 0)}"
+            ),
+            "Average order": money(check.finite_or_none(r["average_order_value"]), currency),
             "Median cycle": _days(r["median_cycle_days"], " days"),
-            "Activity vs standard": pct(_number(r["activity_score"]), 0),
+            "Activity vs standard": pct(check.finite_or_none(r["activity_score"]), 0),
         }
 
     def sales_text(self, currency: str) -> str:
@@ -1249,7 +1251,7 @@ class DashboardReport:
                 return f"Sales by period: {not_available_text(t)}."
             p = self.period(key)
             r = t.loc[TOTAL]
-            att = _number(r["attainment"])
+            att = check.finite_or_none(r["attainment"])
             against = (
                 f", {pct(att, 0)} of its {money(r['quota'], currency)} quota"
                 if att is not None
@@ -1285,8 +1287,9 @@ class DashboardReport:
         h = max(c.months)
         r = c.total.loc[h]
         months = _months_text(c.months[h])
-        need = _number(r["needed"])
-        cov = _number(r["coverage"])
+        need = check.finite_or_none(r["needed"])
+        cov = check.finite_or_none(r["coverage"])
+        rate = pct(check.finite_or_none(r["win_rate"]), 0)
         if cov is None or need is None:
             return f"The coverage of {months} cannot be judged: the quota or the win rate is not known."
         short = [
@@ -1296,7 +1299,7 @@ class DashboardReport:
         ]
         said = (
             f"For {months} the team holds {_times(cov)} its quota in pipeline, against the "
-            f"{_times(need)} its win rate of {pct(_number(r['win_rate']), 0)} calls for: "
+            f"{_times(need)} its win rate of {rate} calls for: "
             + (
                 "enough."
                 if cov >= need
@@ -1311,7 +1314,7 @@ class DashboardReport:
         t = self.thirty_sixty_ninety
         if not available(t):
             return f"30/60/90: {not_available_text(t)}."
-        need = self._team_need()
+        need = self.team_need()
         parts = []
         for cat in ("0-30", "31-60", "61-90"):
             r = t.total.loc[cat]
@@ -1321,7 +1324,7 @@ class DashboardReport:
             gaps = [
                 cat
                 for cat in ("0-30", "31-60", "61-90")
-                if _number(t.total.loc[cat, "quota"])
+                if check.finite_or_none(t.total.loc[cat, "quota"])
                 and t.total.loc[cat, "value"] < t.total.loc[cat, "quota"] * need
             ]
             said += f" Each window needs its quota x {_times(need)}; " + (
@@ -1410,9 +1413,11 @@ class DashboardReport:
         if not m.enough:
             return " ".join(m.notes) or "Not enough history for the pipeline math."
         r = m.rates_total
+        closing = pct(check.finite_or_none(r["closing_ratio"]), 0)
+        cohort = pct(check.finite_or_none(r["cohort_win_rate"]), 0)
         return (
-            f"Over {_months_text(m.months)}, the team won {pct(_number(r['closing_ratio']), 0)} of the "
-            f"pipeline due each month (the closing ratio) and {pct(_number(r['cohort_win_rate']), 0)} of "
+            f"Over {_months_text(m.months)}, the team won {closing} of the "
+            f"pipeline due each month (the closing ratio) and {cohort} of "
             "the value it created once those deals closed (the cohort win rate). Each month's quota "
             "therefore needs a pipeline of quota / closing ratio at its start, and quota / cohort win "
             "rate created in it."
@@ -1429,7 +1434,7 @@ class DashboardReport:
             "Owed by customers": f"{money(d.open_receivables, currency)} in {d.open_invoices} invoices",
             f"Invoiced in the last {d.days} days": money(d.invoiced, currency),
         }
-        over = _number(d.over_goal)
+        over = check.finite_or_none(d.over_goal)
         if over is not None:
             rows["Against the goal"] = (
                 f"{over:.0f} days slower than the goal" if over > 0 else "within the goal"
@@ -1488,26 +1493,26 @@ def _rows(result: Result, columns: Sequence[str]) -> dict[str, Any] | None:
 
 
 def _days(value: object, unit: str = "") -> str:
-    number = _number(value)
+    number = check.finite_or_none(value)
     return "—" if number is None else f"{number:.0f}{unit}"
 
 
 def _per_week(count: object, ratio: object) -> str:
     """'14.0 (93%)': activities a week and their share of the standard."""
-    number = _number(count)
+    number = check.finite_or_none(count)
     if number is None:
         return "—"
-    share = _number(ratio)
+    share = check.finite_or_none(ratio)
     return f"{number:.1f}" if share is None else f"{number:.1f} ({pct(share, 0)})"
 
 
 def _one(value: object) -> str:
-    number = _number(value)
+    number = check.finite_or_none(value)
     return "—" if number is None else f"{number:.1f}"
 
 
 def _times(value: object) -> str:
-    number = _number(value)
+    number = check.finite_or_none(value)
     if number is None:
         return (
             "never enough"
@@ -1518,7 +1523,7 @@ def _times(value: object) -> str:
 
 
 def _score(value: object) -> str:
-    number = _number(value)
+    number = check.finite_or_none(value)
     return "—" if number is None else f"{number:.0f}%"
 
 
@@ -1529,7 +1534,7 @@ def _enough(value: object) -> str:
 
 
 def _bias_words(value: object) -> str:
-    b = _number(value)
+    b = check.finite_or_none(value)
     if b is None:
         return "nothing won to compare with"
     if abs(b) <= TOLERANCE:
@@ -1558,10 +1563,12 @@ def _months_text(months: Sequence[pd.Period]) -> str:
 
 def _services_value(key: str) -> Any:
     if key == "blended_rate":
-        return lambda v: "—" if _number(v) is None else f"{_number(v):,.2f} an hour"
+        return lambda v: (
+            "—" if check.finite_or_none(v) is None else f"{check.finite_or_none(v):,.2f} an hour"
+        )
     if key == "backlog_days":
         return lambda v: _days(v, " days")
-    return lambda v: pct(_number(v), 0)
+    return lambda v: pct(check.finite_or_none(v), 0)
 
 
 def _sales_table(frame: pd.DataFrame, label: str) -> Table:
@@ -1599,7 +1606,7 @@ def _deals(n: object) -> str:
 
 
 def _count(value: object) -> str:
-    number = _number(value)
+    number = check.finite_or_none(value)
     return "—" if number is None else str(int(number))
 
 
@@ -1952,7 +1959,7 @@ def _expense_by_window(
     rows = []
     for w in windows:
         in_window = (
-            opps.loc[db._in_window(db._dates(opps, "close"), w.start, w.end)]
+            opps.loc[db._in_window(check.dates("opportunities", opps, "close"), w.start, w.end)]
             if "close" in opps.columns
             else opps
         )
@@ -2033,7 +2040,7 @@ def _candidates(r: DashboardReport) -> list[dict[str, Any]]:
         rows = [(str(rep), row) for (rep, hh), row in c.by_rep.iterrows() if hh == h]
         rows.append(("team", c.total.loc[h]))
         for who, row in rows:
-            cov, need = _number(row["coverage"]), _number(row["needed"])
+            cov, need = check.finite_or_none(row["coverage"]), check.finite_or_none(row["needed"])
             if cov is None or need is None or need <= 0:
                 continue
             out.append(
@@ -2045,7 +2052,7 @@ def _candidates(r: DashboardReport) -> list[dict[str, Any]]:
                     "sentence": (
                         f"{'The team' if who == 'team' else who}'s pipeline for {months} covers "
                         f"{_times(cov)} the quota, against the {_times(need)} a win rate of "
-                        f"{pct(_number(row['win_rate']), 0)} calls for."
+                        f"{pct(check.finite_or_none(row['win_rate']), 0)} calls for."
                     ),
                     "gap": float(row["quota"] * need - row["pipeline"]),
                 }
@@ -2053,7 +2060,7 @@ def _candidates(r: DashboardReport) -> list[dict[str, Any]]:
     t = r.trailing_bias() if available(r.forecast) else None
     if t is not None and int(t["months"].iloc[0]) >= 3:
         for who, row in t.drop(TOTAL).iterrows():
-            b = _number(row["bias"])
+            b = check.finite_or_none(row["bias"])
             if b is None:
                 continue
             out.append(
@@ -2070,11 +2077,11 @@ def _candidates(r: DashboardReport) -> list[dict[str, Any]]:
                 }
             )
     tt = r.thirty_sixty_ninety
-    need = r._team_need()
+    need = r.team_need()
     if available(tt) and need:
         for cat in ("0-30", "31-60", "61-90"):
             row = tt.total.loc[cat]
-            quota = _number(row["quota"])
+            quota = check.finite_or_none(row["quota"])
             if not quota:
                 continue
             wanted = quota * need
@@ -2095,7 +2102,7 @@ def _candidates(r: DashboardReport) -> list[dict[str, Any]]:
     if available(r.activity) and available(board) and r.activity_window is not None:
         w = r.activity_window
         for who, score in board["activity_score"].items():
-            s = _number(score)
+            s = check.finite_or_none(score)
             if s is None:
                 continue
             out.append(

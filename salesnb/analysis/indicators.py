@@ -75,6 +75,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from salesnb import _checks as check
 from salesnb import indicators as ind
 from salesnb.errors import InputError, located
 from salesnb.format import Table, money
@@ -99,10 +100,6 @@ def _capital(text: str) -> str:
 
 def _date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _number(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
 
 
 @dataclass(frozen=True)
@@ -215,7 +212,7 @@ class IndicatorsReport:
                     "band": lead.band,
                     "reliable": lead.reliable,
                     "predicts_60_days": lead.predicts_60_days,
-                    "granger_p": _number(lead.granger_p),
+                    "granger_p": check.finite_or_none(lead.granger_p),
                     "verdict": lead.verdict,
                 }
                 for lead in self.search.leads

@@ -306,6 +306,23 @@ class TestWinRates:
         deals.loc[deals["id"] == "5", "owner"] = "Cy"
         assert "Cy" not in db.win_rates(deals).index
 
+    def test_close_dates_as_text_blanks_left_out(self):
+        deals = ten_deals()
+        text = deals.assign(close=deals["close"].dt.strftime("%Y-%m-%d").astype(object))
+        text.loc[text["id"] == "8", "close"] = ""  # a lost deal without a close date
+        dropped = deals[deals["id"] != "8"]
+        assert_frame_equal(db.win_rates(text), db.win_rates(dropped))
+
+    def test_a_close_date_that_is_not_one_is_refused(self):
+        deals = ten_deals().astype({"close": object})
+        deals.loc[deals["id"] == "8", "close"] = "soon"
+        with pytest.raises(
+            InputError,
+            match="close of opportunities: expected dates such as '2027-01-08'; got 'soon'",
+        ) as caught:
+            db.win_rates(deals)
+        assert caught.value.column == "close"
+
     @settings(max_examples=60, deadline=None)
     @given(
         st.lists(

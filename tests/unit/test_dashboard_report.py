@@ -179,6 +179,12 @@ class TestHandWorked:
         assert c["by_rep"]["Ruth Adeyemi"]["3"]["pipeline"] == 30_000
         assert c["by_rep"]["Ruth Adeyemi"]["3"]["needed"] is None  # nothing closed yet
 
+    def test_the_team_need_is_the_coverage_total_needed(self, harbour):
+        need = harbour.team_need()
+        assert need == pytest.approx(harbour.coverage.total["needed"].iloc[0])
+        t = harbour.figures()["thirty_sixty_ninety"]["31-60"]
+        assert t["needed_value"] == pytest.approx(t["quota"] * need)
+
 
 class TestNotAvailable:
     @pytest.mark.parametrize(

@@ -138,9 +138,19 @@ class TestWeeklyActivity:
         acts = activities([("Ann", "demo", "2026-01-05")])
         acts.loc[1] = ["Ann", "demo", pd.NaT]
         acts["row"] = [2, 3]
-        with pytest.raises(InputError, match="needs a date") as caught:
+        with pytest.raises(
+            InputError, match="date of activities: every row needs a date"
+        ) as caught:
             weekly_activity(acts, "2026-02-02")
-        assert caught.value.row == 3
+        assert (caught.value.row, caught.value.column) == (3, "date")
+
+    def test_a_date_that_is_not_one_names_the_row(self):
+        acts = activities([("Ann", "demo", "2026-01-05")] * 2).astype({"date": object})
+        acts.loc[1, "date"] = "next week"
+        acts["row"] = [2, 3]
+        with pytest.raises(InputError, match="got 'next week'") as caught:
+            weekly_activity(acts, "2026-02-02")
+        assert (caught.value.row, caught.value.column) == (3, "date")
 
     def test_unknown_kind(self):
         with pytest.raises(InputError, match="kinds"):

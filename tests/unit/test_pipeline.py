@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
+from salesnb.errors import InputError
 from salesnb.pipeline import (
     BUCKETS,
     THIRTY_SIXTY_NINETY,
@@ -178,7 +179,10 @@ class TestPipelineFlow:
         assert flow.by_rep.empty and flow.slipped.empty and flow.deals.empty
 
     def test_bad_input(self):
-        with pytest.raises(ValueError, match="previous: needs the columns status"):
+        with pytest.raises(
+            ValueError,
+            match="previous: needs the columns id, owner, amount, close, status; missing status",
+        ):
             pipeline_flow(PREVIOUS.drop(columns="status"), CURRENT, Q1)
         with pytest.raises(ValueError, match="current: id 'A' appears more than once"):
             pipeline_flow(PREVIOUS, pd.concat([CURRENT, CURRENT.head(1)]), Q1)
@@ -186,6 +190,10 @@ class TestPipelineFlow:
             pipeline_flow(PREVIOUS, CURRENT.assign(status="Closed Won"), Q1)
         with pytest.raises(ValueError, match="window: expected a Period"):
             pipeline_flow(PREVIOUS, CURRENT, "2027Q1")
+        with pytest.raises(
+            InputError, match="close of current: expected dates such as '2027-01-08'; got 'soon'"
+        ):
+            pipeline_flow(PREVIOUS, CURRENT.assign(close="soon"), Q1)
         with pytest.raises(ValueError, match="amount of deal 'A' is missing"):
             pipeline_flow(
                 PREVIOUS, CURRENT.assign(amount=np.where(CURRENT["id"] == "A", np.nan, 1.0)), Q1
@@ -324,6 +332,14 @@ class TestSnapshotFromHistory:
         history = frame([("X", "2027-01-05", "Closed Won", 1.0, "2027-01-05")], HIST)
         with pytest.raises(ValueError, match="stage 'Closed Won' is not one of the stages"):
             snapshot_from_history(history, STAGES, "2027-01-31")
+
+    def test_a_blank_changed_date_names_its_row(self):
+        history = frame([("X", "2027-01-05", "Qualify", 1.0, None)] * 2, HIST)
+        history.loc[1, "changed"] = NAT
+        history["row"] = [2, 3]
+        with pytest.raises(InputError, match="changed of history: every row needs a date") as e:
+            snapshot_from_history(history, STAGES, "2027-01-31")
+        assert (e.value.row, e.value.column) == (3, "changed")
 
 
 class TestFlowFromHistory:
