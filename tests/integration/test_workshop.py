@@ -25,11 +25,62 @@ def key():
     return workshop.key()
 
 
-class TestCheck:
-    def test_the_keys_answers_are_right(self, key):
-        for name, answer in key.items():
-            assert workshop.check(name, answer).correct, name
+# The sample client's answers, worked by hand from data/sample/cedar-ridge and the rules in
+# /work/shared/DOMAIN.md (never by the workbook's own functions), so that a key that drifts
+# from the sample's figures fails here.
+#
+# survivable-cut: the largest cut at which the year's income stays >= 0 is
+# 1 - break-even revenue / planned revenue (DOMAIN.md section 1).
+PLANNED_REVENUE = 1_900_000 + 1_449_900 + 1_018_200 + 360_000  # revenue_plan.csv, by stream
+COST_OF_SALES = 1_900_000 * 0.82 + 1_449_900 * 0.48 + 1_018_200 * 0.38 + 360_000 * 0.22
+VARIABLE = 0.06 + 0.01  # expenses.csv: commissions 6%, card fees 1% of revenue
+CM_RATIO = 1 - COST_OF_SALES / PLANNED_REVENUE - VARIABLE  # 35.5%, as the notebook shows
+FIXED = (
+    (12_500 + 4_200 + 1_600 + 2_800 + 9_000 + 5_500 + 1_200 + 3_000 + 2_500) * 12
+    # expense_schedule.csv replaces four months: company events in June and December,
+    # marketing in March and September
+    + (6_500 - 1_200)
+    + (9_500 - 1_200)
+    + 2 * (14_000 - 9_000)
+)
+PEOPLE = 1.22 * (  # roster.csv salaries x (1 + default_burden 0.22) for the months employed
+    (165_000 + 72_000 + 128_000 + 78_000 + 76_000 + 74_000)  # the six employed all year
+    + 74_000 * 11 / 12  # Owen Kessler from 2027-02
+    + 52_000 * 6 / 12  # Hannah Brooks to 2027-06
+)
+# The hiring notebook's committed schedule: three account executives starting 2027-08, so
+# five months each of a $76,000 salary with burden in the year, plus $18,000 recruiting each.
+PLANNED_HIRES = 3 * (76_000 * 1.22 * 5 / 12 + 18_000)
+BREAK_EVEN = (FIXED + PEOPLE + PLANNED_HIRES) / CM_RATIO  # $4,338,961, as the notebook shows
+KNOWN_ANSWERS = {
+    "survivable-cut": 1 - BREAK_EVEN / PLANNED_REVENUE,  # 8.23%; the notebook shows 8.2%
+    # The hiring notebook's committed schedule: every hire is needed from 2027-12 (the
+    # December objective, 2,787,590.40 x 567,300 / 4,148,200 = $381,226, needs
+    # ceil(381,226 / (950,000 / 12 x 0.80)) = 7 ramped reps); start by 2027-12 less the
+    # 4 ramp months = 2027-08; open the requisition 5 lead-time months before: 2027-03.
+    "hire-by": "2027-03",
+    # actuals.csv sums to $4,148,200; goal = x (1 + growth 0.12); the reps carry the
+    # new_business_share 0.60 of it: $2,787,590.40.
+    "quota-goal": 4_148_200 * 1.12 * 0.60,
+    # settings.yaml plan.coverage 3.4; coverage x win rate = 100% of quota: 29.4%.
+    "win-rate": 1 / 3.4,
+}
 
+
+class TestKey:
+    def test_the_key_gives_the_sample_clients_known_answers(self, key):
+        assert key.keys() == KNOWN_ANSWERS.keys()
+        assert key["hire-by"] == KNOWN_ANSWERS["hire-by"]
+        assert key["quota-goal"] == pytest.approx(KNOWN_ANSWERS["quota-goal"], abs=0.005)
+        for name in ("survivable-cut", "win-rate"):
+            assert key[name] == pytest.approx(KNOWN_ANSWERS[name], abs=1e-6), name
+
+    @pytest.mark.parametrize("name", KNOWN_ANSWERS)
+    def test_the_known_answer_is_checked_right(self, name):
+        assert workshop.check(name, KNOWN_ANSWERS[name]).correct
+
+
+class TestCheck:
     @pytest.mark.parametrize(
         ("name", "given"),
         [("survivable-cut", "8.2%"), ("win-rate", "29.4%"), ("hire-by", " 2027-03 ")],
