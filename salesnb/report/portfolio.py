@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import shutil
 import statistics
 from collections.abc import Mapping, Sequence
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from salesnb._checks import finite_or_none
 from salesnb.format import money, pct
 from salesnb.io import slugify
 
@@ -173,12 +173,6 @@ class Portfolio:
         return self.standings.get((row.folder, headline.section, headline.key))
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
 def portfolio(rows: Sequence[Row], headlines: Sequence[Headline] = HEADLINES) -> Portfolio:
     """Rank every written client by every ranked headline figure, and take the medians.
 
@@ -196,7 +190,7 @@ def portfolio(rows: Sequence[Row], headlines: Sequence[Headline] = HEADLINES) ->
             continue
         groups: dict[str | None, dict[str, float]] = {}
         for row in written:
-            value = _number(row.value(headline))
+            value = finite_or_none(row.value(headline))
             if value is None:
                 continue
             group = row.currency if headline.kind == "money" else None
@@ -276,7 +270,7 @@ def shown(headline: Headline, value: Any, currency: str | None) -> str:
     """
     if value is None:
         return ""
-    number = _number(value)
+    number = finite_or_none(value)
     if headline.kind == "money" and number is not None:
         return money(number, currency or "USD")
     if headline.kind == "percent" and number is not None:
@@ -475,7 +469,7 @@ def write_workbook(page: Portfolio, path: Path) -> None:
             value = row.value(h) if written else None
             cell = _put(
                 sheet.cell(r, column),
-                value if _number(value) is not None or h.kind == "text" else None,
+                value if finite_or_none(value) is not None or h.kind == "text" else None,
             )
             if h.kind == "money":
                 cell.number_format = _money_format(row.currency)
