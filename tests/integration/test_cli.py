@@ -352,9 +352,20 @@ def test_batch_never_writes_two_clients_to_one_folder(tmp_path, capsys, monkeypa
     status = main(
         ["report", str(parent), "--all", "--workers", "0", "--out", str(out), "--no-pdf", "-q"]
     )
-    written = re.findall(r"(?m)^.*: report written to (.+)$", capsys.readouterr().out)
-    assert len(set(written)) == len(written), f"one folder claimed by two reports: {written}"
-    assert status == 1 or len(written) == 2
+    captured = capsys.readouterr()
+    # The folders run in name order: "acme co" takes the report folder acme-co; "acme-co",
+    # whose name slugifies alike, fails with a message instead of replacing that pack.
+    assert status == 1
+    assert captured.err == (
+        "acme-co: its report folder 'acme-co' is already used by client folder 'acme co' "
+        "in this run; rename one of the two folders\n"
+    )
+    written = re.findall(r"(?m)^(.*): report written to (.+)$", captured.out)
+    assert written == [("Acme Co", str(out / "acme-co" / "report.html"))]
+    assert "1 of 2 client reports written; 1 failed" in captured.out
+    assert sorted(p.name for p in out.iterdir()) == ["acme-co", "portfolio"]
+    figures = json.loads((out / "acme-co" / "figures.json").read_text(encoding="utf-8"))
+    assert figures["client"]["name"] == "Acme Co"
 
 
 @pytest.mark.slow
