@@ -896,25 +896,65 @@ class TestForecastRollup:
     @given(
         st.lists(
             st.tuples(
+                st.sampled_from(["Ann", "Bo"]),
                 st.sampled_from(["won", "lost", "open"]),
                 st.sampled_from(["closed", "commit", "best_case", "pipeline", "omitted", None]),
                 st.floats(0, 1e6),
+                st.sampled_from(["2026-12-31", "2027-01-01", "2027-01-31", "2027-02-01"]),
             ),
             min_size=1,
             max_size=25,
         )
     )
-    def test_the_roll_up_never_decreases(self, rows):
-        deals = pd.DataFrame(rows, columns=["status", "forecast_category", "amount"]).astype(
-            {"status": object, "forecast_category": object, "amount": float}
-        )
-        deals["owner"] = "Ann"
-        deals["close"] = pd.Timestamp("2027-01-10")
+    def test_every_amount_in_the_window_is_counted_once(self, rows):
+        """Conservation: each won or open deal closing in January lands in exactly one
+        place. closed = the won amounts; through_commit adds the open deals marked commit
+        (or closed); through_best_case then best case; through_pipeline then pipeline;
+        and through_pipeline + omitted + uncategorised = every amount not lost. A lost
+        deal, or a deal due outside the window (31 Dec, 1 Feb), counts nowhere."""
+        deals = pd.DataFrame(
+            rows, columns=["owner", "status", "forecast_category", "amount", "close"]
+        ).astype({"status": object, "forecast_category": object, "amount": float})
+        deals["close"] = pd.to_datetime(deals["close"])
         result = db.forecast_rollup(deals, *JANUARY)
-        if not db.available(result):  # every category blank
+        if all(category is None for _, _, category, _, _ in rows):
+            assert not db.available(result)  # no category anywhere: the export lacks it
             return
-        steps = result[["closed", "through_commit", "through_best_case", "through_pipeline"]]
-        assert (np.diff(steps.to_numpy(), axis=1) >= 0).all()
+
+        def total(owner, statuses, categories=None):
+            return sum(
+                amount
+                for who, status, category, amount, close in rows
+                if owner in (None, who)
+                and status in statuses
+                and (categories is None or category in categories)
+                and "2027-01-01" <= close <= "2027-01-31"
+            )
+
+        for owner in (None, "Ann", "Bo"):
+            row = TOTAL if owner is None else owner
+            if row not in result.index:  # a rep with nothing in the window has no row
+                assert total(owner, ("won", "open")) == 0
+                continue
+            got = result.loc[row]
+            closed = total(owner, ("won",))
+            commit = closed + total(owner, ("open",), ("commit", "closed"))
+            best = commit + total(owner, ("open",), ("best_case",))
+            pipeline = best + total(owner, ("open",), ("pipeline",))
+            assert_allclose(
+                got[["closed", "through_commit", "through_best_case", "through_pipeline"]],
+                [closed, commit, best, pipeline],
+                rtol=1e-12,
+                atol=1e-6,
+            )
+            assert_allclose(got["omitted"], total(owner, ("open",), ("omitted",)), atol=1e-6)
+            assert_allclose(got["uncategorised"], total(owner, ("open",), (None,)), atol=1e-6)
+            assert_allclose(
+                got["through_pipeline"] + got["omitted"] + got["uncategorised"],
+                total(owner, ("won", "open")),
+                rtol=1e-12,
+                atol=1e-6,
+            )
 
 
 class TestGoalboard:
