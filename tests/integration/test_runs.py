@@ -151,17 +151,6 @@ def _running(processes: list[psutil.Process], wait: float = 3.0) -> list[psutil.
     return left
 
 
-def _ended_pid() -> int:
-    """The id of a process that has ended (and been reaped)."""
-    done = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return int(done.stdout)
-
-
 # ----------------------------------------------------------------------------
 # Ctrl-C, for real
 # ----------------------------------------------------------------------------
@@ -247,10 +236,12 @@ def test_a_run_still_going_keeps_its_folders(tmp_path, temp, stand_in, kernels_s
     assert _listing(temp) == []
 
 
-def test_leftovers_are_judged_by_the_process_that_made_them(tmp_path, temp, stand_in, capsys):
+def test_leftovers_are_judged_by_the_process_that_made_them(
+    tmp_path, temp, stand_in, capsys, ended_pid
+):
     out = tmp_path / "out"
     out.mkdir()
-    ended = _ended_pid()
+    ended = ended_pid
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
     try:
         here = socket.gethostname()

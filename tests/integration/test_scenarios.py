@@ -14,6 +14,7 @@ import html
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -389,15 +390,17 @@ def test_all_scenarios_takes_no_overrides(tmp_path, capsys, stand_in):
     assert "neither --scenario nor -p" in capsys.readouterr().err
 
 
-def test_a_swap_cut_short_leaves_the_scenarios_for_the_next_run(tmp_path, monkeypatch):
+def test_a_swap_cut_short_leaves_the_scenarios_for_the_next_run(tmp_path, monkeypatch, ended_pid):
     """Killed between moving the new base pack in and carrying the scenarios over."""
+    temp = tmp_path / "temp"  # the runs' temporary folder: only this test's
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     out = tmp_path / "out"
     (out / "cedar-ridge").mkdir(parents=True)
-    old = out / ".cedar-ridge.old-99999999-abc"
+    old = out / f".cedar-ridge.old-{ended_pid}-abc"  # set aside by a run that has ended
     (old / "scenarios" / "deep-cut").mkdir(parents=True)
     (old / "scenarios" / "deep-cut" / "figures.json").write_text("{}", encoding="utf-8")
-    monkeypatch.setattr(runner, "_abandoned", lambda folder, pid: pid == 99999999)
-    runner.clear_abandoned(out)
+    assert runner.clear_abandoned(out) == [old]
     assert not old.exists()
     assert (out / "cedar-ridge" / "scenarios" / "deep-cut" / "figures.json").is_file()
 
