@@ -270,23 +270,6 @@ def test_a_broken_folder_is_named_precisely_and_nothing_is_written(tmp_path, cas
     assert not out.exists() or not any(out.iterdir()), "a report was written for a broken folder"
 
 
-def test_a_broken_override_is_a_message_not_a_traceback(tmp_path):
-    status, said = _run(
-        ["report", str(paths.SAMPLE_CLIENT), "--out", str(tmp_path), "-p", "cut=[1"]
-    )
-    assert status == 2
-    assert "Traceback" not in said and "cut" in said
-
-
-def test_out_naming_a_file_is_a_clear_message(tmp_path):
-    taken = tmp_path / "reports"
-    taken.write_text("a file, not a folder", encoding="utf-8")
-    status, said = _run(["report", str(paths.SAMPLE_CLIENT), "--out", str(taken), "--no-pdf"])
-    assert status != 0
-    assert str(taken) in said and "unexpected error" not in said
-    assert taken.read_text(encoding="utf-8") == "a file, not a folder"
-
-
 @pytest.mark.skipif(os.geteuid() == 0, reason="permissions do not stop root from reading a file")
 def test_an_unreadable_settings_file(tmp_path):
     folder = Path(shutil.copytree(paths.SAMPLE_CLIENT, tmp_path / "cedar-ridge"))

@@ -140,10 +140,7 @@ def listing(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 class TestSampleClient:
-    def test_validatesclean(self, folder):
-        assert validate(folder) == []
-
-    def test_shipped_sample_validatesclean(self):
+    def test_the_shipped_sample_validates_clean(self):
         assert validate(SAMPLE_CLIENT) == []
 
     def test_loads(self, folder):

@@ -938,13 +938,3 @@ def test_an_override_yaml_cannot_read_is_an_argument_error(text, words, capsys):
     for word in words:
         assert word in message
     assert len(message) < 360
-
-
-def test_a_broken_override_stops_the_command_line_with_a_short_message(capsys):
-    from salesnb.cli import build_parser
-
-    with pytest.raises(SystemExit) as caught:
-        build_parser().parse_args(["report", str(SAMPLE_CLIENT), "-p", "cut=[1"])
-    assert caught.value.code == 2
-    err = capsys.readouterr().err
-    assert "cut" in err and "Traceback" not in err and len(err) < 1500
