@@ -634,8 +634,12 @@ class TestHiringPlan:
 
 
 class TestHiringPlanProperties:
+    # hiring_scenarios(own_quota=True) draws each rep's quota from OWN_QUOTAS, None (the
+    # standard quota) among them: a property tested on it holds with and without quotas
+    # of the reps' own.
+
     @settings(max_examples=50, deadline=None)
-    @given(hiring_scenarios())
+    @given(hiring_scenarios(own_quota=True))
     def test_no_hire_starts_after_it_is_needed_unless_late(self, scenario):
         obj, reps, a, as_of = scenario
         sched = hiring_plan(obj, reps, a, as_of).schedule
@@ -664,15 +668,17 @@ class TestHiringPlanProperties:
         assert (cap["capacity"] >= 0).all()
 
     @settings(max_examples=50, deadline=None)
-    @given(hiring_scenarios())
+    @given(hiring_scenarios(own_quota=True))
     def test_required_headcount_met_once_hires_can_be_on_time(self, scenario):
         obj, reps, a, as_of = scenario
         cap = hiring_plan(obj, reps, a, as_of).capacity
         reachable = cap.index >= as_of + a.lead_time_months + a.ramp_length
-        assert (cap.loc[reachable, "counted"] >= cap.loc[reachable, "required"]).all()
+        # reps at their own quotas count in fractions of a rep: met to within rounding
+        shortfall = cap.loc[reachable, "required"] - cap.loc[reachable, "counted"]
+        assert (shortfall <= 1e-9).all()
 
     @settings(max_examples=50, deadline=None)
-    @given(hiring_scenarios(zero_objective=True))
+    @given(hiring_scenarios(zero_objective=True, own_quota=True))
     def test_zero_objective_no_hires(self, scenario):
         obj, reps, a, as_of = scenario
         plan = hiring_plan(obj, reps, a, as_of)
@@ -1048,35 +1054,3 @@ class TestRepsAtTheirOwnQuota:
         assert (cap["capacity"] >= 0).all()
         assert (cap["counted"] >= 0).all()
         assert cap["headcount"].dtype == np.int64
-
-    @settings(max_examples=50, deadline=None)
-    @given(hiring_scenarios(own_quota=True))
-    def test_no_hire_after_it_is_needed_unless_late(self, scenario):
-        obj, reps, a, as_of = scenario
-        sched = hiring_plan(obj, reps, a, as_of).schedule
-        on_time = ~sched["late"]
-        assert ((sched["start_by"] <= sched["month_needed"]) | sched["late"]).all()
-        assert (sched.loc[on_time, "productive_by"] == sched.loc[on_time, "month_needed"]).all()
-        late = sched["late"]
-        assert (sched["opens"] >= as_of).all()
-        assert (late == (sched["open_req_by"] < as_of)).all()
-        assert (sched.loc[late, "opens"] == as_of).all()
-        assert (sched.loc[~late, "opens"] == sched.loc[~late, "open_req_by"]).all()
-        due = sched["month_needed"] - a.ramp_length - a.lead_time_months
-        assert (sched["open_req_by"] == due).all()
-        assert (sched.loc[late, "start_by"] == as_of + a.lead_time_months).all()
-
-    @settings(max_examples=50, deadline=None)
-    @given(hiring_scenarios(own_quota=True))
-    def test_required_met_once_hires_can_be_on_time(self, scenario):
-        obj, reps, a, as_of = scenario
-        cap = hiring_plan(obj, reps, a, as_of).capacity
-        reachable = cap.index >= as_of + a.lead_time_months + a.ramp_length
-        shortfall = cap.loc[reachable, "required"] - cap.loc[reachable, "counted"]
-        assert (shortfall <= 1e-9).all()
-
-    @settings(max_examples=50, deadline=None)
-    @given(hiring_scenarios(zero_objective=True, own_quota=True))
-    def test_zero_objective_no_hires(self, scenario):
-        obj, reps, a, as_of = scenario
-        assert hiring_plan(obj, reps, a, as_of).hires == 0
