@@ -3,7 +3,8 @@
 - :func:`pro_forma_plans` / :func:`plan_and_start`: small pro forma inputs whose every
   month's contribution is 0 or more (for the stress test's properties);
 - :func:`hiring_scenarios`: an objective, a roster, assumptions and an as-of month;
-- ``FRACTIONS``, ``OWN_QUOTAS``, ``NUMBER_CELL``: values the properties draw from.
+- ``FRACTIONS``, ``OWN_QUOTAS``, ``REVENUE_PLAN_CENTS``, ``NUMBER_CELL``: values the
+  properties draw from.
 """
 
 from __future__ import annotations
@@ -97,6 +98,16 @@ def plan_and_start(draw):
 
 
 FRACTIONS = st.floats(0.0, 1.0, allow_nan=False)
+
+
+# -- the annual plan
+
+
+#: A revenue plan's amounts in whole cents: 12 months, each a list of 1 to 3 streams'
+#: amounts (up to $10 million each), with revenue in at least one month.
+REVENUE_PLAN_CENTS = st.lists(
+    st.lists(st.integers(0, 10**9), min_size=1, max_size=3), min_size=12, max_size=12
+).filter(lambda months: sum(map(sum, months)) > 0)
 
 
 # -- the hiring timeline
