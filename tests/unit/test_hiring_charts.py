@@ -181,7 +181,6 @@ class TestSimulationFigure:
         assert len(bars) == runs["hires"].nunique()
         assert_allclose(sum(bar.get_height() for bar in bars), 1.0)
 
-
     def test_the_titles_read_the_reports_shares(self, report):
         """The shares a chart prints are the report's: each bar is one number of hires'
         share of the runs, and "none in x% of plans" counts the runs without a shortfall."""
@@ -200,6 +199,7 @@ class TestSimulationFigure:
         assert late_report.simulated_hires is None
         assert late_report.late_shortfalls is None
         assert late_report.chance_of_no_shortfall is None
+
 
 class TestTables:
     def test_quarter_summary_adds_up(self, report):
