@@ -931,7 +931,7 @@ def read_raw(folder: Path, spec: TableSpec) -> tuple[str, pd.DataFrame | None, l
     if frame is None:
         return name, None, problems
     delimiter = frame.attrs.get("delimiter")
-    frame = frame[~_blank_rows(frame)] if len(frame) else frame
+    frame = _without_blank_rows(frame) if len(frame) else frame
     if delimiter is not None:
         frame.attrs["delimiter"] = delimiter
     if not len(frame) and not spec.optional:
@@ -1251,6 +1251,16 @@ def _workbook_cell(value: object) -> object:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return excel_cell(value)
+
+
+def _without_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without its wholly blank rows; those a spreadsheet leaves at the end
+    only are sliced off, without copying the rest."""
+    blank = _blank_rows(frame)
+    kept = np.flatnonzero(~blank)
+    if not len(kept) or kept[-1] == len(kept) - 1:  # every blank row comes after the last kept
+        return frame.iloc[: len(kept)]
+    return frame[~blank]
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
