@@ -1506,11 +1506,6 @@ def _per_week(count: object, ratio: object) -> str:
     return f"{number:.1f}" if share is None else f"{number:.1f} ({pct(share, 0)})"
 
 
-def _one(value: object) -> str:
-    number = check.finite_or_none(value)
-    return "—" if number is None else f"{number:.1f}"
-
-
 def _times(value: object) -> str:
     number = check.finite_or_none(value)
     if number is None:
